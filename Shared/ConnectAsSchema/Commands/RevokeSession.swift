@@ -1,0 +1,51 @@
+/// The platform asks to kill a session at once: the token is burnt and the Odoo session deleted. Needs
+/// `env.impersonation.revoke`.
+public struct RevokeSession: MessagePayload {
+    public static let eventType = EventType("connectas.command.RevokeSession", version: 1)
+    public static let defaultTopic = DefaultTopic.commands
+
+    public var requestId: String
+    public var orgId: String
+    public var environmentId: String
+    public var sessionId: String
+    public var actor: PlatformActor
+    public var reason: String?
+
+    public init(
+        requestId: String, orgId: String, environmentId: String, sessionId: String, actor: PlatformActor,
+        reason: String? = nil
+    ) {
+        self.requestId = requestId
+        self.orgId = orgId
+        self.environmentId = environmentId
+        self.sessionId = sessionId
+        self.actor = actor
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requestId = "requestId"
+        case orgId = "orgId"
+        case environmentId = "environmentId"
+        case sessionId = "sessionId"
+        case actor = "actor"
+        case reason = "reason"
+    }
+}
+
+extension RevokeSession {
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        requestId = try container.identifier(.requestId)
+        orgId = try container.identifier(.orgId)
+        environmentId = try container.identifier(.environmentId)
+        sessionId = try container.identifier(.sessionId)
+        actor = try container.required(.actor)
+        reason = try container.optional(.reason)
+    }
+
+    public var partitionKey: String { environmentId }
+    public var subject: String? { sessionId }
+    public var correlationId: String? { requestId }
+    public var asMessage: ConnectAsMessage { .revokeSession(self) }
+}

@@ -1,0 +1,25 @@
+/// The org's Connect As policy knobs.
+public struct PolicySettings: Codable, Sendable, Hashable {
+    /// Refuse Odoo administrators (`base.group_system`) as targets.
+    public var protectAdministrators: Bool
+    /// A session ends this long after its link is issued; the design's default is one hour.
+    public var maxSessionDurationSeconds: Int
+
+    public static let defaultMaxSessionDurationSeconds = 3600
+
+    public init(protectAdministrators: Bool, maxSessionDurationSeconds: Int = Self.defaultMaxSessionDurationSeconds) {
+        self.protectAdministrators = protectAdministrators
+        self.maxSessionDurationSeconds = maxSessionDurationSeconds
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case protectAdministrators = "protectAdministrators"
+        case maxSessionDurationSeconds = "maxSessionDurationSeconds"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protectAdministrators = try container.required(.protectAdministrators)
+        maxSessionDurationSeconds = try container.integer(.maxSessionDurationSeconds, in: 1...Int.max)
+    }
+}

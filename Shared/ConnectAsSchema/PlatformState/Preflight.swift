@@ -1,0 +1,16 @@
+/// The platform's SSH preflight result for an environment; policy refuses sessions while it is not `ok`.
+public struct Preflight: Codable, Sendable, Hashable {
+    public var ok: Bool
+    /// Human-readable descriptions of the failed checks, shown to the support engineer with the denial.
+    public var failures: [String]
+
+    public init(ok: Bool, failures: [String] = []) {
+        self.ok = ok
+        self.failures = failures
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case ok = "ok"
+        case failures = "failures"
+    }
+}

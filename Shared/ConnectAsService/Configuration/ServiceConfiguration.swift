@@ -1,0 +1,96 @@
+import Configuration
+import Foundation
+import Logging
+
+/// What every Connect As service needs to start, read once at start from (highest priority first) the
+/// environment, the JSON file named by `CONNECTAS_CONFIG_FILE`, and the defaults below.
+///
+/// | key | environment variable | default |
+/// |---|---|---|
+/// | connectas.kafka.brokers | CONNECTAS_KAFKA_BROKERS | required: host:port[,host:port…] |
+/// | connectas.kafka.sessionTimeoutSeconds | CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS | 10 |
+/// | connectas.pg.url | CONNECTAS_PG_URL | required: postgresql://user:password@host:port/db |
+/// | connectas.pg.poolSize | CONNECTAS_PG_POOL_SIZE | 8 |
+/// | connectas.http.host | CONNECTAS_HTTP_HOST | 127.0.0.1 |
+/// | connectas.http.port | CONNECTAS_HTTP_PORT | per service: 8081 policy, 8082 injector, 8083 audit, 8084 notifier |
+/// | connectas.log.level | CONNECTAS_LOG_LEVEL | info |
+/// | connectas.instanceId | CONNECTAS_INSTANCE_ID | host name and process id |
+/// | connectas.topics.* | CONNECTAS_TOPICS_COMMANDS, … | see ``TopicNames`` |
+public struct ServiceConfiguration: Sendable {
+    public var service: ServiceName
+    public var instanceID: String
+    public var kafkaBrokers: [String]
+    public var kafkaSessionTimeout: Duration
+    public var topics: TopicNames
+    public var postgresURL: String
+    public var postgresPoolSize: Int
+    public var httpHost: String
+    public var httpPort: Int
+    public var logLevel: Logger.Level
+
+    /// Reads and checks the configuration; the first problem found is thrown as a ``ConfigurationError``.
+    public init(service: ServiceName, reader: ConfigReader) throws {
+        self.service = service
+        instanceID =
+            reader.checkedString("connectas.instanceId")
+            ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
+
+        guard let brokers = reader.checkedString("connectas.kafka.brokers") else {
+            throw ConfigurationError(
+                key: "connectas.kafka.brokers", problem: "is not set",
+                fix: "set it to the Kafka bootstrap servers, e.g. 127.0.0.1:9092 (scripts/stack start writes .stack/env)")
+        }
+        kafkaBrokers = try Self.brokerList(brokers)
+        kafkaSessionTimeout = try reader.checkedSeconds(
+            "connectas.kafka.sessionTimeoutSeconds", default: .seconds(10), range: 6...300)
+        topics = try TopicNames(reader: reader)
+
+        guard let url = reader.checkedString("connectas.pg.url", isSecret: true) else {
+            throw ConfigurationError(
+                key: "connectas.pg.url", problem: "is not set",
+                fix: "set it to postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        guard url.hasPrefix("postgresql://") || url.hasPrefix("postgres://") else {
+            // The value may hold a password: never echo it.
+            throw ConfigurationError(
+                key: "connectas.pg.url", problem: "is not a postgresql:// URL",
+                fix: "set it to postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
+        }
+        postgresURL = url
+        postgresPoolSize = try reader.checkedInt("connectas.pg.poolSize", default: 8, range: 1...200)
+
+        httpHost = reader.checkedString("connectas.http.host") ?? "127.0.0.1"
+        httpPort = try reader.checkedInt("connectas.http.port", default: service.defaultHTTPPort, range: 1...65535)
+        logLevel = try reader.checkedChoice("connectas.log.level", default: Logger.Level.info)
+    }
+
+    /// Reads the process's configuration: environment first, then the JSON file `CONNECTAS_CONFIG_FILE` names.
+    public static func load(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment)
+        async throws -> ServiceConfiguration
+    {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
+        if let file = environment["CONNECTAS_CONFIG_FILE"], !file.isEmpty {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
+            } catch {
+                throw ConfigurationError(
+                    key: "connectas.configFile", problem: "names \(file), which cannot be read as JSON (\(error))",
+                    fix: "point it at a readable JSON file or unset it")
+            }
+        }
+        return try ServiceConfiguration(service: service, reader: ConfigReader(providers: providers))
+    }
+
+    static func brokerList(_ text: String) throws -> [String] {
+        let brokers = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        for broker in brokers {
+            let parts = broker.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw ConfigurationError(
+                    key: "connectas.kafka.brokers", problem: "has \"\(broker)\", not host:port",
+                    fix: "list the bootstrap servers as host:port, separated by commas")
+            }
+        }
+        return brokers
+    }
+}
