@@ -7,6 +7,11 @@ import PackageDescription
 let log: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let lifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let configuration: Target.Dependency = .product(name: "Configuration", package: "swift-configuration")
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
+let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
     name: "connect-as",
@@ -16,11 +21,17 @@ let package = Package(
         .executable(name: "session-injector", targets: ["session-injector"]),
         .executable(name: "audit-writer", targets: ["audit-writer"]),
         .executable(name: "notifier", targets: ["notifier"]),
+        .executable(name: "connectas", targets: ["connectas"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // C libraries, each through a [system] module map and a shim header.
@@ -30,6 +41,8 @@ let package = Package(
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
             name: "CLibSSH2", path: "Shared/CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Libraries shared by the services.
         .target(name: "ConnectAsBlocking", path: "Shared/ConnectAsBlocking"),
@@ -41,16 +54,38 @@ let package = Package(
         .target(name: "ConnectAsSSH", dependencies: ["CLibSSH2", "ConnectAsBlocking", log], path: "Shared/ConnectAsSSH"),
         .target(
             name: "ConnectAsService",
-            dependencies: ["ConnectAsKafka", "ConnectAsPostgres", log, lifecycle, configuration],
+            dependencies: [
+                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", log, lifecycle, configuration, hummingbird,
+                metrics, prometheus,
+            ],
             path: "Shared/ConnectAsService"),
 
-        // The four services.
-        .executableTarget(name: "policy-service", dependencies: ["ConnectAsService"], path: "Services/policy-service"),
+        .target(name: "ConnectAsPolicy", dependencies: ["ConnectAsSchema"], path: "Shared/ConnectAsPolicy"),
+        .target(
+            name: "ConnectAsOdoo", dependencies: ["ConnectAsSSH", "ConnectAsSchema", log], path: "Shared/ConnectAsOdoo",
+            resources: [.copy("Resources/connectas_shell.py")]),
+        .target(name: "ConnectAsMail", dependencies: ["CCurl", "ConnectAsBlocking", log], path: "Shared/ConnectAsMail"),
+
+        // The four services: a library with the logic (tested) and an executable with the composition point.
+        .target(
+            name: "PolicyService", dependencies: ["ConnectAsService", "ConnectAsPolicy"],
+            path: "Services/PolicyService"),
+        .target(
+            name: "SessionInjector", dependencies: ["ConnectAsService", "ConnectAsOdoo", crypto],
+            path: "Services/SessionInjector"),
+        .target(name: "AuditWriter", dependencies: ["ConnectAsService", crypto], path: "Services/AuditWriter"),
+        .target(name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail"], path: "Services/Notifier"),
+        .executableTarget(name: "policy-service", dependencies: ["PolicyService"], path: "Services/policy-service"),
         .executableTarget(
-            name: "session-injector", dependencies: ["ConnectAsService", "ConnectAsSSH"],
-            path: "Services/session-injector"),
-        .executableTarget(name: "audit-writer", dependencies: ["ConnectAsService"], path: "Services/audit-writer"),
-        .executableTarget(name: "notifier", dependencies: ["ConnectAsService"], path: "Services/notifier"),
+            name: "session-injector", dependencies: ["SessionInjector"], path: "Services/session-injector"),
+        .executableTarget(name: "audit-writer", dependencies: ["AuditWriter"], path: "Services/audit-writer"),
+        .executableTarget(name: "notifier", dependencies: ["Notifier"], path: "Services/notifier"),
+
+        // The platform's stand-in and the operator's tool: publish state, initiate, revoke, end, audit, tail, bench.
+        .executableTarget(
+            name: "connectas",
+            dependencies: ["ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", "ConnectAsSSH", argumentParser, log],
+            path: "Tools/connectas"),
 
         // Tests: unit tests need no server; integration tests read the local stack's addresses from the environment.
         .target(name: "TestSupport", dependencies: [log], path: "Tests/TestSupport"),
@@ -64,5 +99,17 @@ let package = Package(
         .testTarget(
             name: "ConnectAsServiceTests", dependencies: ["ConnectAsService", "TestSupport"],
             path: "Tests/ConnectAsServiceTests"),
+        .testTarget(name: "ConnectAsPolicyTests", dependencies: ["ConnectAsPolicy"], path: "Tests/ConnectAsPolicyTests"),
+        .testTarget(
+            name: "ConnectAsOdooTests", dependencies: ["ConnectAsOdoo", "TestSupport"], path: "Tests/ConnectAsOdooTests"),
+        .testTarget(
+            name: "ConnectAsMailTests", dependencies: ["ConnectAsMail", "TestSupport"], path: "Tests/ConnectAsMailTests"),
+        .testTarget(
+            name: "ServicesTests",
+            dependencies: ["PolicyService", "SessionInjector", "AuditWriter", "Notifier", "TestSupport"],
+            path: "Tests/ServicesTests"),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", "TestSupport"],
+            path: "Tests/IntegrationTests"),
     ]
 )

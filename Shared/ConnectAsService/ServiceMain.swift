@@ -1,21 +1,27 @@
+import ConnectAsKafka
+import ConnectAsPostgres
 import Foundation
 import Logging
+import Metrics
+import Prometheus
 import ServiceLifecycle
 
-/// The shared start-up of every service: read and check the configuration, set up logging, refuse an unusable
-/// environment, then run the services the caller's composition point builds until SIGTERM or SIGINT.
+/// The shared start-up of every service: read and check the configuration, refuse an unusable machine, set up
+/// logging and metrics, connect to PostgreSQL (migrating the service's schema) and Kafka, then run what the
+/// service's composition point builds until SIGTERM or SIGINT, and shut it down in order.
 public enum ServiceMain {
     /// The exit status for a configuration error (sysexits.h EX_CONFIG), so supervisors can tell it from a crash.
     public static let configurationErrorStatus: Int32 = 78
 
     public static func run(
         _ name: ServiceName,
-        build: @Sendable (ServiceConfiguration, Logger) async throws -> [any Service]
+        migrations: [PostgresMigration] = [],
+        build: @Sendable (ServiceContext) async throws -> ServiceComposition
     ) async -> Never {
         let configuration: ServiceConfiguration
         do {
             configuration = try await ServiceConfiguration.load(service: name)
-            try StartupChecks.run()
+            try KafkaLibrary.requireSupportedVersion()
         } catch {
             FileHandle.standardError.write(Data("\(name.rawValue): \(error)\n".utf8))
             exit(configurationErrorStatus)
@@ -23,27 +29,48 @@ public enum ServiceMain {
 
         let level = configuration.logLevel
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
+            var handler = JSONLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         var logger = Logger(label: name.rawValue)
         logger[metadataKey: "connectas.instance"] = "\(configuration.instanceID)"
 
+        let context: ServiceContext
         do {
-            let services = try await build(configuration, logger)
+            context = try await ServiceContext.connect(
+                configuration: configuration, migrations: migrations, logger: logger)
+        } catch {
+            logger.critical("cannot start: \(error)")
+            exit(1)
+        }
+
+        do {
+            let composition = try await build(context)
+            // Shut down in reverse order: stop consuming first, then publish what is left, then close HTTP.
+            let services: [any Service] =
+                [HTTPServer.make(context: context, registry: registry, routes: composition.routes),
+                 OutboxRelay(context: context)]
+                + composition.services
+                + [ConsumerService(context: context, topics: composition.consumes, handler: composition.handler)]
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },
                     gracefulShutdownSignals: [.sigterm, .sigint],
                     logger: logger))
-            logger.info("started", metadata: ["connectas.services": "\(services.count)"])
+            logger.info(
+                "started",
+                metadata: [
+                    "http": "\(configuration.httpHost):\(configuration.httpPort)",
+                    "consumes": "\(composition.consumes.joined(separator: ","))",
+                ])
             try await group.run()
+            await context.producer.shutdown()
+            await context.pool.close()
             logger.info("stopped")
             exit(0)
-        } catch let error as ConfigurationError {
-            logger.critical("\(error)")
-            exit(configurationErrorStatus)
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             exit(1)

@@ -1,0 +1,163 @@
+import ConnectAsKafka
+import ConnectAsPostgres
+import ConnectAsSchema
+import Foundation
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Consumes a service's topics in its consumer group and hands each message to its handler, one at a time per
+/// consumer, so that an environment's messages (one key, one partition) are handled in order.
+///
+/// A message is processed and its effects committed to PostgreSQL before its offset is stored; stored offsets are
+/// committed to Kafka in batches, on revoke and at shutdown. So a crash at any point redelivers at most the messages
+/// since the last commit, which the idempotent handler skips. A message that cannot be read, or that the handler
+/// refuses, goes to the dead-letter topic with the reason, and the consumer moves on.
+public struct ConsumerService: Service {
+    let context: ServiceContext
+    let topics: [String]
+    let handler: any MessageHandler
+    let commitInterval: Duration
+
+    public init(
+        context: ServiceContext, topics: [String], handler: any MessageHandler,
+        commitInterval: Duration = .milliseconds(200)
+    ) {
+        self.context = context
+        self.topics = topics
+        self.handler = handler
+        self.commitInterval = commitInterval
+    }
+
+    public func run() async throws {
+        let configuration = context.configuration
+        var logger = context.logger
+        logger[metadataKey: "connectas.topics"] = "\(topics.joined(separator: ","))"
+        let consumer = try await KafkaConsumer.connect(
+            configuration: KafkaConsumerConfiguration(
+                bootstrapServers: configuration.kafkaBrokers,
+                clientID: "\(configuration.service.rawValue)-\(configuration.instanceID)",
+                groupID: configuration.service.rawValue, topics: topics,
+                sessionTimeout: configuration.kafkaSessionTimeout),
+            logger: logger)
+        context.health.attach(consumer)
+
+        let committer = Task { [logger] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: commitInterval)
+                do { try await consumer.commit() } catch { logger.debug("offset commit failed: \(error)") }
+            }
+        }
+        defer { committer.cancel() }
+
+        try await withGracefulShutdownHandler {
+            for try await record in consumer.messages {
+                await process(record, logger: logger)
+                try consumer.store(record)
+            }
+        } onGracefulShutdown: {
+            consumer.stop()
+        }
+        await consumer.shutdown()
+        logger.info("consumer left its group")
+    }
+
+    /// Processes one record until it is done or dead-lettered; never throws, so one bad record cannot stop the
+    /// consumer. Errors that may pass (a database or broker away) are retried with backoff, for as long as it takes.
+    func process(_ record: KafkaConsumerMessage, logger: Logger) async {
+        var logger = logger
+        logger[metadataKey: "kafka.position"] = "\(record.topic)/\(record.partition)/\(record.offset)"
+        let started = ContinuousClock.now
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let message = try decode(record)
+                logger[metadataKey: "connectas.event.id"] = "\(message.messageID)"
+                logger[metadataKey: "connectas.event.type"] = "\(message.messageType)"
+                let processing = ProcessingContext(service: context, message: message)
+                if try await processing.alreadyProcessed() {
+                    Counter(label: "connectas_messages_duplicate_total", dimensions: [("topic", record.topic)]).increment()
+                    logger.debug("already processed; skipped")
+                    return
+                }
+                try await handler.handle(message, context: processing)
+                Counter(label: "connectas_messages_processed_total", dimensions: [("type", message.messageType)])
+                    .increment()
+                Timer(label: "connectas_message_processing_seconds").record(duration: ContinuousClock.now - started)
+                return
+            } catch let error as SchemaError {
+                await deadLetter(record, code: error.code.rawValue, reason: error.description, schemaError: error,
+                    logger: logger)
+                return
+            } catch let error as UnprocessableMessage {
+                await deadLetter(record, code: error.code, reason: error.reason, schemaError: nil, logger: logger)
+                return
+            } catch where Self.isTransient(error) {
+                let pause = Self.backoff(attempt)
+                logger.warning(
+                    "processing failed, will retry", metadata: ["error": "\(error)", "retry.in": "\(pause)"])
+                Counter(label: "connectas_message_retries_total").increment()
+                try? await Task.sleep(for: pause)
+                if Task.isCancelled { return }
+            } catch {
+                await deadLetter(record, code: "handler.failed", reason: "\(error)", schemaError: nil, logger: logger)
+                return
+            }
+        }
+    }
+
+    func decode(_ record: KafkaConsumerMessage) throws(SchemaError) -> InboundMessage {
+        guard let value = record.value else { return InboundMessage(record: record, event: nil) }
+        return InboundMessage(record: record, event: try EventCodec.decode(value))
+    }
+
+    /// Publishes the record to the dead-letter topic through the outbox, once: the dead letter's id is derived from
+    /// the record's position, and the position is remembered as processed in the same transaction.
+    func deadLetter(
+        _ record: KafkaConsumerMessage, code: String, reason: String, schemaError: SchemaError?, logger: Logger
+    ) async {
+        logger.error("dead-lettered", metadata: ["error.code": "\(code)", "error.reason": "\(reason)"])
+        Counter(label: "connectas_messages_dead_lettered_total", dimensions: [("code", code)]).increment()
+        let position = "\(record.topic)/\(record.partition)/\(record.offset)"
+        let letter = DeadLetter(
+            originalTopic: record.topic, partition: record.partition, offset: record.offset,
+            key: record.key.map { Data($0) }, payload: Data(record.value ?? []), errorCode: code, reason: reason,
+            service: context.service.rawValue, failedAt: Date(),
+            originalEventId: schemaError?.eventId, originalEventType: schemaError?.eventType,
+            correlationId: schemaError?.correlationId)
+        var attempt = 0
+        while !Task.isCancelled {
+            attempt += 1
+            do {
+                try await context.transaction { transaction in
+                    let inserted = try await transaction.connection.query(
+                        """
+                        INSERT INTO processed_messages (message_id, message_type, topic) VALUES ($1, 'dead-letter', $2)
+                        ON CONFLICT (message_id) DO NOTHING
+                        """, "dlq:\(position)", record.topic)
+                    if inserted.affectedRows == 1 {
+                        try await transaction.publish(letter, id: "dlq:\(context.service.rawValue):\(position)")
+                    }
+                }
+                return
+            } catch {
+                logger.warning("could not write the dead letter, will retry", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: Self.backoff(attempt))
+            }
+        }
+    }
+
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.isRetriable || error.isConnectionLost || error.code == .connectionFailed
+        case let error as KafkaError: error.isRetriable
+        case is RetryLater: true
+        default: false
+        }
+    }
+
+    static func backoff(_ attempt: Int) -> Duration {
+        .milliseconds(min(5_000, 50 << min(attempt, 7)) + Int.random(in: 0...50))
+    }
+}
