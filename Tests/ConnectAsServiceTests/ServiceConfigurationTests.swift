@@ -42,6 +42,21 @@ import Testing
         #expect(configuration.kafkaSessionTimeout == .seconds(6))
     }
 
+    @Test func aTopicPrefixAppliesToEveryDefaultName() async throws {
+        var environment = valid
+        environment["CONNECTAS_TOPICS_PREFIX"] = "t1."
+        environment["CONNECTAS_TOPICS_REPLIES"] = "custom.replies"
+        let topics = try await load(environment).topics
+        #expect(topics.commands == "t1.connectas.commands")
+        #expect(topics.orgs == "t1.platform.orgs")
+        #expect(topics.replies == "custom.replies")
+        #expect(topics == {
+            var expected = TopicNames(prefix: "t1.")
+            expected.replies = "custom.replies"
+            return expected
+        }())
+    }
+
     @Test func missingBrokersSaysWhatToSet() async throws {
         var environment = valid
         environment["CONNECTAS_KAFKA_BROKERS"] = nil

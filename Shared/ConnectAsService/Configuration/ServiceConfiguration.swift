@@ -15,6 +15,7 @@ import Logging
 /// | connectas.http.port | CONNECTAS_HTTP_PORT | per service: 8081 policy, 8082 injector, 8083 audit, 8084 notifier |
 /// | connectas.log.level | CONNECTAS_LOG_LEVEL | info |
 /// | connectas.instanceId | CONNECTAS_INSTANCE_ID | host name and process id |
+/// | connectas.topics.prefix | CONNECTAS_TOPICS_PREFIX | none: put in front of every default topic name |
 /// | connectas.topics.* | CONNECTAS_TOPICS_COMMANDS, … | see ``TopicNames`` |
 public struct ServiceConfiguration: Sendable {
     public var service: ServiceName

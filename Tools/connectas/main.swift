@@ -1,1 +1,0 @@
-print("connectas: placeholder")
