@@ -40,7 +40,8 @@ let package = Package(
             providers: [.apt(["librdkafka-dev (2.2 or newer: scripts/setup builds it)"])]),
         .systemLibrary(name: "CLibPQ", path: "Shared/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(
-            name: "CLibSSH2", path: "Shared/CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
+            name: "CLibSSH2", path: "Shared/CLibSSH2", pkgConfig: "libssh2",
+            providers: [.apt(["libssh2-1-dev (1.11 or newer for rsa-sha2: scripts/setup builds it)"])]),
         .systemLibrary(
             name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -71,7 +72,9 @@ let package = Package(
             name: "PolicyService", dependencies: ["ConnectAsService", "ConnectAsPolicy"],
             path: "Services/PolicyService"),
         .target(
-            name: "SessionInjector", dependencies: ["ConnectAsService", "ConnectAsOdoo", crypto],
+            name: "SessionInjector", dependencies: [
+                "ConnectAsService", "ConnectAsOdoo", crypto, hummingbird, lifecycle, configuration, log,
+            ],
             path: "Services/SessionInjector"),
         .target(name: "AuditWriter", dependencies: ["ConnectAsService", crypto], path: "Services/AuditWriter"),
         .target(name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail"], path: "Services/Notifier"),
@@ -95,7 +98,9 @@ let package = Package(
         .testTarget(
             name: "ConnectAsPostgresTests", dependencies: ["ConnectAsPostgres", "TestSupport"],
             path: "Tests/ConnectAsPostgresTests"),
-        .testTarget(name: "ConnectAsSSHTests", dependencies: ["ConnectAsSSH", "TestSupport"], path: "Tests/ConnectAsSSHTests"),
+        .testTarget(
+            name: "ConnectAsSSHTests", dependencies: ["ConnectAsSSH", "CLibSSH2", "TestSupport"],
+            path: "Tests/ConnectAsSSHTests"),
         .testTarget(
             name: "ConnectAsServiceTests", dependencies: ["ConnectAsService", "TestSupport"],
             path: "Tests/ConnectAsServiceTests"),

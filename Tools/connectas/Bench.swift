@@ -123,7 +123,7 @@ struct Bench: AsyncParsableCommand {
             try await publisher.publish(
                 OrgState(
                     orgId: "bench-org", plan: .professional,
-                    notifications: NotificationSettings(channels: [], language: .en),
+                    notifications: NotificationSettings(channels: [], language: .english),
                     policy: PolicySettings(protectAdministrators: false)))
             try await publisher.publish(
                 MemberState(orgId: "bench-org", platformUserId: "bench-owner", email: "owner@bench.example", role: .owner))
