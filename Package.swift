@@ -84,10 +84,17 @@ let package = Package(
         .executableTarget(name: "audit-writer", dependencies: ["AuditWriter"], path: "Services/audit-writer"),
         .executableTarget(name: "notifier", dependencies: ["Notifier"], path: "Services/notifier"),
 
+        // The platform's side of the contract, for the CLI, the tests and the benchmark.
+        .target(
+            name: "ConnectAsPlatform", dependencies: ["ConnectAsSchema", "ConnectAsKafka", log],
+            path: "Shared/ConnectAsPlatform"),
+
         // The platform's stand-in and the operator's tool: publish state, initiate, revoke, end, audit, tail, bench.
         .executableTarget(
             name: "connectas",
-            dependencies: ["ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", "ConnectAsSSH", argumentParser, log],
+            dependencies: [
+                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPlatform", "ConnectAsSSH", argumentParser, log,
+            ],
             path: "Tools/connectas"),
 
         // Tests: unit tests need no server; integration tests read the local stack's addresses from the environment.
@@ -114,7 +121,8 @@ let package = Package(
             dependencies: ["PolicyService", "SessionInjector", "AuditWriter", "Notifier", "TestSupport"],
             path: "Tests/ServicesTests"),
         .testTarget(
-            name: "IntegrationTests", dependencies: ["ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", "TestSupport"],
+            name: "IntegrationTests",
+            dependencies: ["ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", "ConnectAsPlatform", "TestSupport"],
             path: "Tests/IntegrationTests"),
     ]
 )

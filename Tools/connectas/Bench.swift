@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectAsPlatform
 import ConnectAsKafka
 import ConnectAsSSH
 import ConnectAsSchema
@@ -36,7 +37,7 @@ struct Bench: AsyncParsableCommand {
         var latencies: [Double] = []
         var failures = 0
         let started = ContinuousClock.now
-        try await Publisher.with(connection) { publisher in
+        try await PlatformPublisher.with(connection) { publisher in
             for index in 0..<count {
                 let requestID = UUID().uuidString.lowercased()
                 let command = InitiateSession(
@@ -119,7 +120,7 @@ struct Bench: AsyncParsableCommand {
     }
 
     func seed(_ stack: BenchStack, environments: Int) async throws {
-        try await Publisher.with(connection) { publisher in
+        try await PlatformPublisher.with(connection) { publisher in
             try await publisher.publish(
                 OrgState(
                     orgId: "bench-org", plan: .professional,

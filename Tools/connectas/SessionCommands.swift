@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectAsPlatform
 import ConnectAsSchema
 import Foundation
 
@@ -19,7 +20,7 @@ func sendAndAwaitReply<Command: MessagePayload>(
 ) async throws -> DecodedEvent {
     let collector = try await ReplyCollector.start(connection)
     do {
-        try await Publisher.with(connection) { _ = try await $0.publish(command) }
+        try await PlatformPublisher.with(connection) { _ = try await $0.publish(command) }
         let reply = try await collector.reply(for: requestID, timeout: .seconds(timeout)).reply
         await collector.stop()
         print(String(decoding: try EventCodec.encode(reply), as: UTF8.self))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectAsPlatform
 import ConnectAsSchema
 
 /// Publishes an org's record to `platform.orgs`, as the platform does when an org changes.
@@ -18,7 +19,7 @@ struct Org: AsyncParsableCommand {
 
     func run() async throws {
         guard !delete else {
-            try await Publisher.with(connection) { try await $0.delete(topic: DefaultTopic.orgs, key: org) }
+            try await PlatformPublisher.with(connection) { try await $0.delete(topic: DefaultTopic.orgs, key: org) }
             return print("deleted org \(org)")
         }
         guard let plan = Plan(rawValue: plan) else { throw ValidationError("unknown plan \(plan)") }
@@ -43,7 +44,7 @@ struct Org: AsyncParsableCommand {
             orgId: org, plan: plan, permissionOverrides: overrides,
             notifications: NotificationSettings(channels: channels, language: language),
             policy: PolicySettings(protectAdministrators: protectAdministrators, maxSessionDurationSeconds: maxDuration))
-        try await Publisher.with(connection) { try printJSON(try await $0.publish(state)) }
+        try await PlatformPublisher.with(connection) { try printJSON(try await $0.publish(state)) }
     }
 }
 
@@ -60,14 +61,14 @@ struct Member: AsyncParsableCommand {
 
     func run() async throws {
         guard !delete else {
-            try await Publisher.with(connection) {
+            try await PlatformPublisher.with(connection) {
                 try await $0.delete(topic: DefaultTopic.members, key: "\(org)/\(user)")
             }
             return print("deleted member \(org)/\(user)")
         }
         guard let role = Role(rawValue: role) else { throw ValidationError("unknown role \(role)") }
         let state = MemberState(orgId: org, platformUserId: user, email: email, role: role)
-        try await Publisher.with(connection) { try printJSON(try await $0.publish(state)) }
+        try await PlatformPublisher.with(connection) { try printJSON(try await $0.publish(state)) }
     }
 }
 
@@ -104,6 +105,6 @@ struct Environment: AsyncParsableCommand {
             server: ServerEndpoint(host: sshHost, port: sshPort, user: sshUser, hostKeyFingerprint: hostKey),
             odooVersion: odooVersion, database: database, runtime: runtime,
             preflight: Preflight(ok: preflightFailure.isEmpty, failures: preflightFailure))
-        try await Publisher.with(connection) { try printJSON(try await $0.publish(state)) }
+        try await PlatformPublisher.with(connection) { try printJSON(try await $0.publish(state)) }
     }
 }

@@ -1,12 +1,13 @@
 import ConnectAsKafka
 import ConnectAsSchema
 import Foundation
+import Logging
 import Synchronization
 
-/// Reads `connectas.replies` in a group of its own and hands each reply to whoever waits for its request id, with
+/// The platform side of the contract: reads `connectas.replies` in a group of its own and hands each reply to whoever waits for its request id, with
 /// the instant it arrived (what the benchmark measures).
-final class ReplyCollector: Sendable {
-    typealias Arrival = (reply: DecodedEvent, at: ContinuousClock.Instant)
+public final class ReplyCollector: Sendable {
+    public typealias Arrival = (reply: DecodedEvent, at: ContinuousClock.Instant)
 
     private struct State {
         var arrived: [String: Arrival] = [:]
@@ -22,13 +23,13 @@ final class ReplyCollector: Sendable {
     }
 
     /// Joins a fresh group from the earliest offset, so a reply that comes before the group is joined is not missed.
-    static func start(_ options: ConnectionOptions) async throws -> ReplyCollector {
+    public static func start(bootstrapServers: [String], topic: String, logger: Logger) async throws -> ReplyCollector {
         let consumer = try await KafkaConsumer.connect(
             configuration: KafkaConsumerConfiguration(
-                bootstrapServers: options.bootstrapServers, clientID: "connectas-cli",
-                groupID: "connectas-cli-\(UUID().uuidString.prefix(8))", topics: [options.topic(DefaultTopic.replies)],
+                bootstrapServers: bootstrapServers, clientID: "connectas-platform",
+                groupID: "connectas-platform-\(UUID().uuidString.prefix(8))", topics: [topic],
                 sessionTimeout: .seconds(6), autoOffsetReset: .earliest, shutdownGracePeriod: .seconds(1)),
-            logger: options.logger)
+            logger: logger)
         let collector = ReplyCollector(consumer: consumer)
         collector.reader.withLock { $0 = Task { await collector.read() } }
         return collector
@@ -58,15 +59,15 @@ final class ReplyCollector: Sendable {
     }
 
     /// Waits until the group has its partitions, so that latencies measured after it are not join time.
-    func waitUntilAssigned(timeout: Duration = .seconds(60)) async throws {
+    public func waitUntilAssigned(timeout: Duration = .seconds(60)) async throws {
         let deadline = ContinuousClock.now + timeout
         while !consumer.isAssigned {
-            guard ContinuousClock.now < deadline else { throw CLIError("the replies consumer got no partitions") }
+            guard ContinuousClock.now < deadline else { throw PlatformClientError("the replies consumer got no partitions") }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
 
-    func reply(for requestID: String, timeout: Duration) async throws -> Arrival {
+    public func reply(for requestID: String, timeout: Duration) async throws -> Arrival {
         try await withThrowingTaskGroup(of: Arrival.self) { group in
             group.addTask {
                 try await withCheckedThrowingContinuation { continuation in
@@ -81,7 +82,7 @@ final class ReplyCollector: Sendable {
             group.addTask {
                 try await Task.sleep(for: timeout)
                 let waiter = self.state.withLock { $0.waiters.removeValue(forKey: requestID) }
-                let error = CLIError("no reply to request \(requestID) within \(timeout)")
+                let error = PlatformClientError("no reply to request \(requestID) within \(timeout)")
                 waiter?.resume(throwing: error)
                 throw error
             }
@@ -90,14 +91,14 @@ final class ReplyCollector: Sendable {
         }
     }
 
-    func stop() async {
+    public func stop() async {
         consumer.stop()
         await consumer.shutdown()
         await reader.withLock { $0 }?.value
     }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct PlatformClientError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }

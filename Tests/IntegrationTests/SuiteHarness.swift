@@ -1,0 +1,167 @@
+import ConnectAsKafka
+import ConnectAsPlatform
+import ConnectAsPostgres
+import ConnectAsSchema
+import Foundation
+import Logging
+import TestSupport
+
+/// The four services as real processes against the local stack, each test with a database and topics of its own,
+/// driven as the platform drives them: state and commands in on Kafka, replies and events out.
+final class SuiteHarness: @unchecked Sendable {
+    static let services = ["policy-service", "session-injector", "audit-writer", "notifier"]
+
+    let prefix: String
+    let environment: [String: String]
+    let ports: [String: Int]
+    let logDirectory: URL
+    private var processes: [Process] = []
+    let producer: KafkaProducer
+    let platform: PlatformPublisher
+    let replies: ReplyCollector
+    let database: String
+    let adminURL: String
+
+    var redeemBase: String { "http://127.0.0.1:\(ports["session-injector"]!)" }
+    var auditBase: String { "http://127.0.0.1:\(ports["audit-writer"]!)" }
+    let odooURL: String
+    let maildir: String
+
+    static func start(extraEnvironment: [String: String] = [:]) async throws -> SuiteHarness {
+        let harness = try await SuiteHarness(extraEnvironment: extraEnvironment)
+        try await harness.launch()
+        return harness
+    }
+
+    private init(extraEnvironment: [String: String]) async throws {
+        let logger = Logger(label: "integration")
+        prefix = StackEnvironment.uniqueName("it") + "."
+        adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
+        odooURL = try StackEnvironment.require("CONNECTAS_ODOO_URL")
+        maildir = try StackEnvironment.require("CONNECTAS_SMTP_MAILDIR")
+        let brokers = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
+
+        // A database per test: the services' schemas, sessions and audit start empty.
+        database = prefix.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "")
+        let admin = try PostgresPool(configuration: PostgresConfiguration(url: adminURL, maxConnections: 1), logger: logger)
+        _ = try await admin.query("CREATE DATABASE \(database)")
+        await admin.close()
+
+        var environment = ProcessInfo.processInfo.environment
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let key = directory.appendingPathComponent("injector-secret.key")
+        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedData().write(to: key)
+        var ports: [String: Int] = [:]
+        for service in Self.services { ports[service] = try Self.freePort() }
+        self.ports = ports
+        environment.merge(
+            [
+                "CONNECTAS_TOPICS_PREFIX": prefix,
+                "CONNECTAS_PG_URL": Self.url(adminURL, database: database),
+                "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
+                "CONNECTAS_INJECTOR_SECRET_KEY_FILE": key.path,
+                "CONNECTAS_INJECTOR_SSH_KEY_FILE": try StackEnvironment.require("CONNECTAS_SSH_KEY_ED25519"),
+                "CONNECTAS_INJECTOR_LINK_BASE_URL": "http://127.0.0.1:\(ports["session-injector"]!)",
+                "CONNECTAS_INJECTOR_REDIRECT_URL": "\(odooURL)/web",
+                "CONNECTAS_NOTIFIER_SMTP_HOST": try StackEnvironment.require("CONNECTAS_SMTP_HOST"),
+                "CONNECTAS_NOTIFIER_SMTP_PORT": try StackEnvironment.require("CONNECTAS_SMTP_PORT"),
+                "CONNECTAS_NOTIFIER_SMTP_FROM": "connect-as@platform.example",
+                "CONNECTAS_LOG_LEVEL": "debug",
+            ], uniquingKeysWith: { $1 })
+        environment.merge(extraEnvironment, uniquingKeysWith: { $1 })
+        self.environment = environment
+        logDirectory = directory
+
+        let admin2 = try await KafkaAdmin.connect(
+            configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: logger)
+        let compacted = ["cleanup.policy": "compact"]
+        try await admin2.createTopics(
+            [
+                (DefaultTopic.commands, [:]), (DefaultTopic.events, [:]), (DefaultTopic.replies, [:]),
+                (DefaultTopic.deadLetters, [:]), (DefaultTopic.orgs, compacted), (DefaultTopic.members, compacted),
+                (DefaultTopic.environments, compacted),
+            ].map { KafkaTopicSpecification(name: prefix + $0.0, partitions: 3, config: $0.1) })
+        producer = try await KafkaProducer.connect(
+            configuration: KafkaProducerConfiguration(bootstrapServers: [brokers]), logger: logger)
+        platform = PlatformPublisher(producer: producer, topicPrefix: prefix, source: "/platform/integration-test")
+        replies = try await ReplyCollector.start(
+            bootstrapServers: [brokers], topic: prefix + DefaultTopic.replies, logger: logger)
+    }
+
+    private func launch() async throws {
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for service in Self.services {
+            let process = Process()
+            process.executableURL = binaries.appendingPathComponent(service)
+            var environment = self.environment
+            environment["CONNECTAS_HTTP_PORT"] = "\(ports[service]!)"
+            process.environment = environment
+            let log = logDirectory.appendingPathComponent("\(service).log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: log)
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            processes.append(process)
+        }
+        for service in Self.services {
+            try await waitUntilReady(service)
+        }
+    }
+
+    private func waitUntilReady(_ service: String) async throws {
+        let url = URL(string: "http://127.0.0.1:\(ports[service]!)/health")!
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let (_, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw HarnessError("\(service) was not ready within 60 s; its log: \(log(of: service).suffix(3000))")
+    }
+
+    func log(of service: String) -> String {
+        (try? String(contentsOf: logDirectory.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
+    }
+
+    /// SIGTERM to every service, and waits for each to finish.
+    func stop() async {
+        for process in processes where process.isRunning { process.terminate() }
+        for process in processes { process.waitUntilExit() }
+        processes = []
+        await replies.stop()
+        await producer.shutdown()
+    }
+
+    static func url(_ url: String, database: String) -> String {
+        guard let slash = url.range(of: "/", options: .backwards) else { return url }
+        return url[..<slash.upperBound] + database
+    }
+
+    static func freePort() throws -> Int {
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
+            }
+        }
+        guard bound else { throw HarnessError("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
