@@ -15,14 +15,22 @@
 #     CONNECTAS-RESULT {"ok": true, ...}
 #     CONNECTAS-RESULT {"ok": false, "code": "...", "message": "..."}
 # and never exits with an error of its own: failures are results, so the Swift side always has
-# a machine-readable code. The contract (fields per operation, codes) is in README.md next to
-# the Odoo stand-in, Tests/OdooStandIn/README.md.
+# a machine-readable code.
+#
+# Operations (field "op"; full contract with every field and code: Tests/OdooStandIn/README.md):
+#   create_session {requestId, user: {id}|{login}, protectAdministrators, forbiddenEmail}
+#       -> {sid, userId, login, displayName, email, isAdministrator, reused}
+#   delete_session {sid}                            -> {deleted}
+#   list_users {search?, limit?}      -> {users: [{id, login, displayName, email, isAdministrator}], truncated}
+#   notify_bell {userId, subject, body, notificationId?} -> {messageId, userId, reused}
+# Every success also has odooVersion and odooMajor.
 #
 # Python: Odoo 13 runs on Python 3.6, so this file must stay 3.6-compatible (no walrus, no
 # match, no dict | dict, no `from __future__ import annotations`).
 #
-# Every Odoo entry point used here was checked in Odoo's sources for 13.0 to 19.0; the comments
-# say where the versions differ.
+# Every Odoo entry point used here was checked in Odoo's sources for 14.0 to 19.0, and for 13.0
+# the HTTP/session layer; where 13.0 might differ (has_group) the call is written to work with
+# either shape. The comments say where the versions differ.
 
 import base64
 import glob
@@ -34,6 +42,7 @@ import os
 import re
 import sys
 import tempfile
+import time
 
 try:  # POSIX only; Odoo on Windows just loses the lock that serialises duplicate requests
     import fcntl
@@ -187,9 +196,10 @@ def check_target(user):
 
 
 def is_administrator(user):
-    # has_group works in every version; the groups field itself is groups_id up to 18 and
-    # group_ids (explicit groups only, implied ones in all_group_ids) in 19.
-    return bool(user.has_group("base.group_system"))
+    # has_group rather than the groups field, which is groups_id up to 18 and group_ids in 19
+    # (explicit groups only; implied ones are in all_group_ids). Asked as the user itself: older
+    # has_group implementations check the environment's uid rather than the record's.
+    return bool(user.with_user(user).has_group("base.group_system"))
 
 
 def describe(user):
@@ -197,6 +207,8 @@ def describe(user):
         "userId": user.id,
         "login": user.login,
         "displayName": user.name or user.login,
+        # where the notifier e-mails the user; None when the user has none
+        "email": user.email if isinstance(user.email, str) and user.email.strip() else None,
         "isAdministrator": is_administrator(user),
     }
 
@@ -282,10 +294,14 @@ def live_session(major, store, sid, user):
             continue
         if session.get("next_sid") or session.get("deletion_time"):
             continue
+        if not session.get("uid"):  # logged out
+            continue
         if session.get("db") != env.cr.dbname or session.get("uid") != user.id:
             raise Refusal("request_conflict", "this requestId already has a session for another user")
         expected = odoo.service.security.compute_session_token(session, env)
-        if expected and hmac.compare_digest(str(expected), str(session.get("session_token") or "")):
+        stored = session.get("session_token")
+        if expected and isinstance(stored, str) and \
+                hmac.compare_digest(expected.encode("utf-8"), stored.encode("utf-8")):
             return candidate
     return None
 
@@ -294,9 +310,11 @@ class RequestIndex(object):
     """<session dir>/connectas/<sha256(db, requestId)> holds the sid issued for a request.
 
     It makes create_session idempotent: a re-run returns the same session. It sits in the session
-    directory so it has the Odoo user as owner and shares the sessions' lifetime (16+ vacuum
-    '*/*' files older than 7 days). An exclusive lock serialises concurrent duplicates.
+    directory so it has the Odoo user as owner. Entries are kept for INDEX_LIFETIME, far longer
+    than any Connect As session (16+ vacuum '*/*' after 7 days too; 13-15 would not). An
+    exclusive lock serialises concurrent duplicates.
     """
+    INDEX_LIFETIME = 8 * 24 * 3600
 
     def __init__(self, store, request_id):
         key = hashlib.sha256(("%s\n%s" % (env.cr.dbname, request_id)).encode("utf-8")).hexdigest()
@@ -310,7 +328,21 @@ class RequestIndex(object):
         self.lock_file = open(self.path + ".lock", "a")
         if fcntl is not None:
             fcntl.flock(self.lock_file.fileno(), fcntl.LOCK_EX)
+        self.prune()
         return self
+
+    def prune(self):
+        threshold = time.time() - self.INDEX_LIFETIME
+        mine = os.path.basename(self.path)
+        for name in os.listdir(self.directory):
+            if name.startswith(mine):
+                continue
+            path = os.path.join(self.directory, name)
+            try:
+                if os.path.getmtime(path) < threshold:
+                    os.unlink(path)
+            except OSError:  # removed meanwhile by another run
+                pass
 
     def __exit__(self, *exc):
         self.lock_file.close()  # closing releases the lock
@@ -454,8 +486,11 @@ def op_notify_bell(major, request):
     }
     if message_id:
         values["message_id"] = message_id
-    if "is_internal" in Message._fields:
-        values["is_internal"] = True
+    values["is_internal"] = True  # employee-only, like message_notify (14+)
+    # Leave out what this version's mail.message does not have (create() refuses unknown fields).
+    for optional in ("is_internal", "record_name"):
+        if optional not in Message._fields:
+            del values[optional]
     message = Message.create(values)
 
     # Inbox only, whatever the user's notification preference (message_notify would e-mail

@@ -175,7 +175,7 @@ class FilesystemSessionStore(object):
     def get_session_filename(self, sid):
         if MAJOR <= 15:
             return os.path.join(self.path, self.filename_template % sid)
-        if MAJOR != 17 and not self.is_valid_key(sid):  # 17.0 dropped the check, 18 restored it
+        if MAJOR != 17 and not self.is_valid_key(sid):  # the 17.0 source read has no such check
             raise ValueError('Invalid session id %r' % (sid,))
         return os.path.join(self.path, sid[:2], sid)
 

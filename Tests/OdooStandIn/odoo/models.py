@@ -150,10 +150,9 @@ def _match(domain, row):
     """Evaluate an Odoo domain (implicit &, prefix | & !) against one row."""
     stack = []
     for leaf in reversed(list(domain)):
-        if leaf == '|':
-            stack.append(stack.pop() or stack.pop())
-        elif leaf == '&':
-            stack.append(stack.pop() and stack.pop())
+        if leaf in ('|', '&'):
+            first, second = stack.pop(), stack.pop()  # both operands are consumed, whatever their value
+            stack.append((first or second) if leaf == '|' else (first and second))
         elif leaf == '!':
             stack.append(not stack.pop())
         else:
@@ -254,7 +253,11 @@ class Users(BaseModel):
             if not (self.env.su or self == self.env.user or self.env.user._has_group('base.group_user')):
                 raise AccessError('You can ony call user.has_group() with your current user.')
             return self._has_group(group_ext_id)
-        uid = self.id or self.env.uid  # 13-18: the singleton's id, else the environment's user
+        if MAJOR <= 13:
+            # 13.0 is imitated in the strictest shape has_group has had (12.0's): it checks the
+            # environment's user, whatever the record. Only a caller that asks as the user passes.
+            return self.browse(self.env.uid)._has_group(group_ext_id)
+        uid = self.id or self.env.uid  # 14-18: the singleton's id, else the environment's user
         return self.browse(uid)._has_group(group_ext_id)
 
     def _has_group(self, group_ext_id):
