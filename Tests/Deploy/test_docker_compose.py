@@ -1,0 +1,47 @@
+"""docker-compose.yml is checked against the Compose Specification's JSON Schema (no Docker engine on CI)."""
+import json
+import os
+
+import jsonschema
+import pytest
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SCHEMA = os.environ.get(
+    "COMPOSE_SPEC_SCHEMA", os.path.join(os.path.dirname(ROOT), "shared", "data", "compose-spec.json"))
+
+
+@pytest.fixture(scope="module")
+def compose():
+    with open(os.path.join(ROOT, "docker-compose.yml")) as f:
+        return yaml.safe_load(f)
+
+
+def test_valid_against_the_compose_specification(compose):
+    if not os.path.exists(SCHEMA):
+        pytest.fail("the Compose Specification schema is not at %s (set COMPOSE_SPEC_SCHEMA)" % SCHEMA)
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    jsonschema.validate(compose, schema, cls=jsonschema.Draft7Validator)
+
+
+def test_an_invalid_file_is_refused():
+    with open(SCHEMA) as f:
+        schema = json.load(f)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"services": {"x": {"ports": "8080"}}}, schema, cls=jsonschema.Draft7Validator)
+
+
+def test_it_runs_the_whole_suite(compose):
+    services = compose["services"]
+    for name in ("kafka", "postgres", "policy-service", "session-injector", "audit-writer", "notifier", "odoo"):
+        assert name in services, name
+    for name in ("policy-service", "session-injector", "audit-writer", "notifier"):
+        assert services[name]["command"] == [name]
+        assert services[name]["environment"]["CONNECTAS_KAFKA_BROKERS"] == "kafka:9092"
+
+
+def test_secrets_come_from_files_not_from_the_environment(compose):
+    injector = compose["services"]["session-injector"]["environment"]
+    assert injector["CONNECTAS_INJECTOR_SSH_KEY_FILE"].startswith("/run/secrets/")
+    assert injector["CONNECTAS_INJECTOR_SECRET_KEY_FILE"].startswith("/run/secrets/")
