@@ -75,9 +75,12 @@ let package = Package(
             name: "SessionInjector", dependencies: [
                 "ConnectAsService", "ConnectAsOdoo", crypto, hummingbird, lifecycle, configuration, log,
             ],
-            path: "Services/SessionInjector"),
-        .target(name: "AuditWriter", dependencies: ["ConnectAsService", crypto], path: "Services/AuditWriter"),
-        .target(name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail"], path: "Services/Notifier"),
+            path: "Services/SessionInjector", exclude: ["README.md"]),
+        .target(
+            name: "AuditWriter", dependencies: ["ConnectAsService", crypto, hummingbird], path: "Services/AuditWriter"),
+        .target(
+            name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail", configuration],
+            path: "Services/Notifier"),
         .executableTarget(name: "policy-service", dependencies: ["PolicyService"], path: "Services/policy-service"),
         .executableTarget(
             name: "session-injector", dependencies: ["SessionInjector"], path: "Services/session-injector"),

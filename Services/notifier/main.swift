@@ -1,6 +1,11 @@
 import ConnectAsService
+import Notifier
 
-// The composition point of notifier: tells the impersonated user by e-mail or Odoo bell.
-await ServiceMain.run(.notifier) { configuration, logger in
-    [StandbyService(logger: logger)]
+// The composition point of notifier: e-mails the impersonated user when a session is redeemed (bell notifications
+// are later work, see NotifierHandler).
+let settings = await NotifierConfiguration.loadOrExit()
+await ServiceMain.run(.notifier, migrations: NotifierMigrations.all) { context in
+    ServiceComposition(
+        consumes: [context.topics.events], handler: NotifierHandler(configuration: settings),
+        services: [try NotificationSender(context: context, configuration: settings)])
 }

@@ -71,6 +71,10 @@ public enum ServiceMain {
             await context.pool.close()
             logger.info("stopped")
             exit(0)
+        } catch let error as ConfigurationError {
+            // A service's own settings are read by its composition point: still a start-up configuration error.
+            FileHandle.standardError.write(Data("\(name.rawValue): \(error)\n".utf8))
+            exit(configurationErrorStatus)
         } catch {
             logger.critical("service failed", metadata: ["error": "\(error)"])
             exit(1)

@@ -1,6 +1,10 @@
 import ConnectAsPlatform
 import ConnectAsSchema
 import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Testing
 import TestSupport
 

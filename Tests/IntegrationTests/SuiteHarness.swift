@@ -3,6 +3,10 @@ import ConnectAsPlatform
 import ConnectAsPostgres
 import ConnectAsSchema
 import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 import Logging
 import TestSupport
 
@@ -35,7 +39,8 @@ final class SuiteHarness: @unchecked Sendable {
 
     private init(extraEnvironment: [String: String]) async throws {
         let logger = Logger(label: "integration")
-        prefix = StackEnvironment.uniqueName("it") + "."
+        let prefix = StackEnvironment.uniqueName("it") + "."
+        self.prefix = prefix
         adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
         odooURL = try StackEnvironment.require("CONNECTAS_ODOO_URL")
         maildir = try StackEnvironment.require("CONNECTAS_SMTP_MAILDIR")
@@ -73,15 +78,9 @@ final class SuiteHarness: @unchecked Sendable {
         self.environment = environment
         logDirectory = directory
 
-        let admin2 = try await KafkaAdmin.connect(
+        let kafkaAdmin = try await KafkaAdmin.connect(
             configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: logger)
-        let compacted = ["cleanup.policy": "compact"]
-        try await admin2.createTopics(
-            [
-                (DefaultTopic.commands, [:]), (DefaultTopic.events, [:]), (DefaultTopic.replies, [:]),
-                (DefaultTopic.deadLetters, [:]), (DefaultTopic.orgs, compacted), (DefaultTopic.members, compacted),
-                (DefaultTopic.environments, compacted),
-            ].map { KafkaTopicSpecification(name: prefix + $0.0, partitions: 3, config: $0.1) })
+        try await kafkaAdmin.createTopics(SuiteTopics.specifications(prefix: prefix, partitions: 3))
         producer = try await KafkaProducer.connect(
             configuration: KafkaProducerConfiguration(bootstrapServers: [brokers]), logger: logger)
         platform = PlatformPublisher(producer: producer, topicPrefix: prefix, source: "/platform/integration-test")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConnectAsKafka
+import ConnectAsPlatform
 import ConnectAsSchema
 
 /// Creates the suite's topics: what an operator runs once per cluster (brokers should not auto-create them).
@@ -13,12 +14,7 @@ struct Topics: AsyncParsableCommand {
         let admin = try await KafkaAdmin.connect(
             configuration: KafkaAdminConfiguration(bootstrapServers: connection.bootstrapServers),
             logger: connection.logger)
-        let compacted = ["cleanup.policy": "compact"]
-        let specifications = [
-            (DefaultTopic.commands, [:]), (DefaultTopic.events, [:]), (DefaultTopic.replies, [:]),
-            (DefaultTopic.deadLetters, [:]), (DefaultTopic.orgs, compacted), (DefaultTopic.members, compacted),
-            (DefaultTopic.environments, compacted),
-        ].map { KafkaTopicSpecification(name: connection.topic($0.0), partitions: Int32(partitions), config: $0.1) }
+        let specifications = SuiteTopics.specifications(prefix: connection.topicPrefix, partitions: Int32(partitions))
         try await admin.createTopics(specifications)
         for specification in specifications { print("topic \(specification.name)") }
     }

@@ -3,11 +3,11 @@ import Configuration
 /// Typed reads that refuse a value they cannot use instead of silently falling back to the default,
 /// so a typo in a port number stops the service at start rather than running it on the wrong port.
 extension ConfigReader {
-    func checkedString(_ key: String, isSecret: Bool = false) -> String? {
+    public func checkedString(_ key: String, isSecret: Bool = false) -> String? {
         string(forKey: ConfigKey(key), isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    func checkedInt(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
+    public func checkedInt(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
         let value: Int
         if let number = int(forKey: ConfigKey(key)) {
             value = number
@@ -29,12 +29,12 @@ extension ConfigReader {
         return value
     }
 
-    func checkedSeconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Int>) throws -> Duration {
+    public func checkedSeconds(_ key: String, default defaultValue: Duration, range: ClosedRange<Int>) throws -> Duration {
         let fallback = Int(defaultValue.components.seconds)
         return .seconds(try checkedInt(key, default: fallback, range: range))
     }
 
-    func checkedChoice<T: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: T) throws -> T
+    public func checkedChoice<T: RawRepresentable & CaseIterable>(_ key: String, default defaultValue: T) throws -> T
     where T.RawValue == String {
         guard let text = checkedString(key) else { return defaultValue }
         guard let value = T(rawValue: text.lowercased()) else {

@@ -28,10 +28,14 @@ public struct ServiceConfiguration: Sendable {
     public var httpHost: String
     public var httpPort: Int
     public var logLevel: Logger.Level
+    /// The same layered sources, for the keys a service reads for itself (`connectas.injector.*`, …), with
+    /// ``ConfigReader`` `checked…` reads, so that its own errors stop it at start like these do.
+    public let reader: ConfigReader
 
     /// Reads and checks the configuration; the first problem found is thrown as a ``ConfigurationError``.
     public init(service: ServiceName, reader: ConfigReader) throws {
         self.service = service
+        self.reader = reader
         instanceID =
             reader.checkedString("connectas.instanceId")
             ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)"
@@ -69,6 +73,13 @@ public struct ServiceConfiguration: Sendable {
     public static func load(service: ServiceName, environment: [String: String] = ProcessInfo.processInfo.environment)
         async throws -> ServiceConfiguration
     {
+        try ServiceConfiguration(service: service, reader: try await reader(environment: environment))
+    }
+
+    /// The layered sources every service reads: the environment, then the JSON file `CONNECTAS_CONFIG_FILE` names.
+    public static func reader(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
+        -> ConfigReader
+    {
         var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
         if let file = environment["CONNECTAS_CONFIG_FILE"], !file.isEmpty {
             do {
@@ -79,7 +90,7 @@ public struct ServiceConfiguration: Sendable {
                     fix: "point it at a readable JSON file or unset it")
             }
         }
-        return try ServiceConfiguration(service: service, reader: ConfigReader(providers: providers))
+        return ConfigReader(providers: providers)
     }
 
     static func brokerList(_ text: String) throws -> [String] {

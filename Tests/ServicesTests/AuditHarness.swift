@@ -1,0 +1,253 @@
+import ConnectAsKafka
+import ConnectAsPostgres
+import ConnectAsSchema
+import Foundation
+import Glibc
+import Logging
+import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+// The real stack for the audit-writer and notifier tests: a database, a topic set and a consumer of their own per
+// test, and the service's real executable started as a child process pointed at them. Shared by the Audit* and
+// Notifier* files (names prefixed with Harness to stay clear of the other services' test helpers).
+
+let harnessLogger: Logger = {
+    var logger = Logger(label: "connectas.services.tests")
+    logger.logLevel = .warning
+    return logger
+}()
+
+/// A database of its own for one test (the services work in a fixed schema, so a fresh database keeps tests apart),
+/// dropped afterwards.
+struct HarnessDatabase: Sendable {
+    let name: String
+    let url: String
+    let pool: PostgresPool
+
+    static func create(_ prefix: String) async throws -> HarnessDatabase {
+        let adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
+        let name = StackEnvironment.uniqueName(prefix).replacingOccurrences(of: "-", with: "_")
+        let admin = try PostgresPool(configuration: .init(url: adminURL, maxConnections: 1), logger: harnessLogger)
+        try await admin.query("CREATE DATABASE \(name)")
+        await admin.close()
+        let url = adminURL[..<adminURL.lastIndex(of: "/")!] + "/" + name
+        return HarnessDatabase(
+            name: name, url: url, pool: try PostgresPool(configuration: .init(url: url), logger: harnessLogger))
+    }
+
+    /// A pool working in the service's schema.
+    func servicePool(schema: String) throws -> PostgresPool {
+        try PostgresPool(configuration: .init(url: url, schema: schema), logger: harnessLogger)
+    }
+
+    func drop() async {
+        await pool.close()
+        guard let adminURL = StackEnvironment.optional("CONNECTAS_PG_URL"),
+            let admin = try? PostgresPool(configuration: .init(url: adminURL, maxConnections: 1), logger: harnessLogger)
+        else { return }
+        _ = try? await admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        await admin.close()
+    }
+}
+
+/// A topic set of its own for one test, named by a prefix (`CONNECTAS_TOPICS_PREFIX`), and a producer to feed it.
+struct HarnessTopics: Sendable {
+    let prefix: String
+    let producer: KafkaProducer
+    var events: String { prefix + DefaultTopic.events }
+    var deadLetters: String { prefix + DefaultTopic.deadLetters }
+
+    static func brokers() throws -> [String] {
+        try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS").split(separator: ",").map(String.init)
+    }
+
+    static func create(_ prefix: String) async throws -> HarnessTopics {
+        let prefix = StackEnvironment.uniqueName(prefix) + "."
+        let admin = try await KafkaAdmin.connect(
+            configuration: KafkaAdminConfiguration(bootstrapServers: try brokers()), logger: harnessLogger)
+        try await admin.createTopics(
+            [DefaultTopic.events, DefaultTopic.replies, DefaultTopic.commands, DefaultTopic.deadLetters].map {
+                KafkaTopicSpecification(name: prefix + $0, partitions: 3)
+            })
+        let producer = try await KafkaProducer.connect(
+            configuration: KafkaProducerConfiguration(bootstrapServers: try brokers(), clientID: "services-tests"),
+            logger: harnessLogger)
+        return HarnessTopics(prefix: prefix, producer: producer)
+    }
+
+    /// Publishes `payload` on the events topic, keyed as the suite keys it, under a fixed event id.
+    @discardableResult
+    func publish<Payload: MessagePayload>(_ payload: Payload, id: String, time: Date = Date()) async throws
+        -> CloudEvent<Payload>
+    {
+        let event = CloudEvent(payload, source: "/connectas/tests", id: id, time: time)
+        try await producer.send(
+            topic: events, key: Array(payload.partitionKey.utf8), value: Array(try EventCodec.encode(event)))
+        return event
+    }
+
+    /// Reads `topic` from the start in a group of its own until `predicate` holds for what was read.
+    func read(
+        _ topic: String, timeout: Duration = .seconds(60), until predicate: @escaping @Sendable ([DecodedEvent]) -> Bool
+    ) async throws -> [DecodedEvent] {
+        let consumer = try await KafkaConsumer.connect(
+            configuration: KafkaConsumerConfiguration(
+                bootstrapServers: try Self.brokers(), clientID: "services-tests",
+                groupID: StackEnvironment.uniqueName("services-tests"), topics: [topic], sessionTimeout: .seconds(6)),
+            logger: harnessLogger)
+        let deadline = ContinuousClock.now + timeout
+        let watchdog = Task {
+            try? await Task.sleep(until: deadline)
+            consumer.stop()
+        }
+        var seen: [DecodedEvent] = []
+        for try await record in consumer.messages {
+            if let value = record.value, let event = try? EventCodec.decode(value) { seen.append(event) }
+            if predicate(seen) { break }
+        }
+        watchdog.cancel()
+        consumer.stop()
+        await consumer.shutdown()
+        return seen
+    }
+
+    func close() async {
+        await producer.shutdown(timeout: .seconds(5))
+    }
+}
+
+/// A service executable running as a child process with its own environment, its standard error kept in a file.
+final class HarnessProcess: @unchecked Sendable {
+    let name: String
+    let httpPort: Int
+    let process = Process()
+    let logFile: URL
+
+    /// Starts `executable` (from the build directory the tests run from, or `CONNECTAS_BIN_DIR`) and waits until its
+    /// `/health` says it is ready (consumer assigned, database reachable).
+    static func start(
+        _ executable: String, database: HarnessDatabase, topics: HarnessTopics, extra: [String: String] = [:]
+    ) async throws -> HarnessProcess {
+        let port = try harnessFreePort()
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CONNECTAS_") }
+        environment["CONNECTAS_PG_URL"] = database.url
+        environment["CONNECTAS_KAFKA_BROKERS"] = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
+        environment["CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS"] = "6"
+        environment["CONNECTAS_TOPICS_PREFIX"] = topics.prefix
+        environment["CONNECTAS_HTTP_PORT"] = "\(port)"
+        environment["CONNECTAS_INSTANCE_ID"] = "\(executable)-test-\(port)"
+        environment.merge(extra) { $1 }
+        let child = HarnessProcess(name: executable, httpPort: port)
+        child.process.executableURL = try binaryDirectory().appendingPathComponent(executable)
+        child.process.environment = environment
+        _ = FileManager.default.createFile(atPath: child.logFile.path, contents: nil)
+        let log = try FileHandle(forWritingTo: child.logFile)
+        child.process.standardError = log
+        child.process.standardOutput = log
+        try child.process.run()
+        try await child.waitUntilReady()
+        return child
+    }
+
+    private init(name: String, httpPort: Int) {
+        self.name = name
+        self.httpPort = httpPort
+        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(httpPort).log")
+    }
+
+    static func binaryDirectory() throws -> URL {
+        if let directory = StackEnvironment.optional("CONNECTAS_BIN_DIR") { return URL(fileURLWithPath: directory) }
+        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        // .build/debug/connect-asPackageTests.xctest: the executables are its siblings.
+        return me.deletingLastPathComponent()
+    }
+
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            guard process.isRunning else {
+                throw HarnessFailure("\(name) exited with status \(process.terminationStatus):\n\(logTail())")
+            }
+            if let (status, _) = try? await get("/health"), status == 200 { return }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw HarnessFailure("\(name) was not ready within \(timeout):\n\(logTail())")
+    }
+
+    /// GET on the service's HTTP port: the status and the body.
+    func get(_ path: String) async throws -> (Int, Data) {
+        let url = URL(string: "http://127.0.0.1:\(httpPort)\(path)")!
+        let (data, response) = try await URLSession.shared.data(from: url)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    func getJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        let (status, data) = try await get(path)
+        guard status == 200 else {
+            throw HarnessFailure("GET \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
+    }
+
+    /// SIGTERM, then SIGKILL if it has not stopped after `grace`; returns the exit status.
+    @discardableResult
+    func stop(grace: Duration = .seconds(20)) async -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        if process.terminationStatus == 0 { try? FileManager.default.removeItem(at: logFile) }
+        return process.terminationStatus
+    }
+
+    func logTail(_ lines: Int = 40) -> String {
+        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+}
+
+struct HarnessFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Polls `body` until it returns a value, or fails after `timeout` with `what`.
+func harnessEventually<T>(
+    _ what: String, timeout: Duration = .seconds(60), _ body: () async throws -> T?
+) async throws -> T {
+    let deadline = ContinuousClock.now + timeout
+    var lastError: (any Error)?
+    while ContinuousClock.now < deadline {
+        do {
+            if let value = try await body() { return value }
+        } catch {
+            lastError = error
+        }
+        try await Task.sleep(for: .milliseconds(250))
+    }
+    throw HarnessFailure("\(what) did not happen within \(timeout)" + (lastError.map { " (last error: \($0))" } ?? ""))
+}
+
+/// A loopback port nothing listens on (the kernel's pick, released again).
+func harnessFreePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+        }
+    }
+    guard fd >= 0, bound else { throw HarnessFailure("no free port") }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
