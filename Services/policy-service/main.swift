@@ -1,7 +1,12 @@
 import ConnectAsService
+import PolicyService
 
 // The composition point of policy-service: decides InitiateSession and the other commands from its own copy of
-// platform state.
-await ServiceMain.run(.policyService) { configuration, logger in
-    [StandbyService(logger: logger)]
+// platform state, which it keeps from the compacted platform topics.
+await ServiceMain.run(.policyService, migrations: PolicyMigrations.all) { context in
+    ServiceComposition(
+        consumes: [
+            context.topics.commands, context.topics.orgs, context.topics.members, context.topics.environments,
+        ],
+        handler: PolicyHandler(context: context))
 }
