@@ -25,6 +25,7 @@ import Testing
         #expect(configuration.kafkaSessionTimeout == .seconds(10))
         #expect(configuration.topics == TopicNames())
         #expect(configuration.logLevel == .info)
+        #expect(configuration.kafkaGroupID == "audit-writer")
     }
 
     @Test func environmentOverridesDefaults() async throws {
@@ -42,7 +43,7 @@ import Testing
         #expect(configuration.kafkaSessionTimeout == .seconds(6))
     }
 
-    @Test func aTopicPrefixAppliesToEveryDefaultName() async throws {
+    @Test func aTopicPrefixAppliesToEveryDefaultNameAndTheGroup() async throws {
         var environment = valid
         environment["CONNECTAS_TOPICS_PREFIX"] = "t1."
         environment["CONNECTAS_TOPICS_REPLIES"] = "custom.replies"
@@ -50,6 +51,9 @@ import Testing
         #expect(topics.commands == "t1.connectas.commands")
         #expect(topics.orgs == "t1.platform.orgs")
         #expect(topics.replies == "custom.replies")
+        #expect(try await load(environment, as: .notifier).kafkaGroupID == "t1.notifier")
+        environment["CONNECTAS_KAFKA_GROUP_ID"] = "ops-notifier"
+        #expect(try await load(environment, as: .notifier).kafkaGroupID == "ops-notifier")
         #expect(topics == {
             var expected = TopicNames(prefix: "t1.")
             expected.replies = "custom.replies"

@@ -9,6 +9,7 @@ import Logging
 /// |---|---|---|
 /// | connectas.kafka.brokers | CONNECTAS_KAFKA_BROKERS | required: host:port[,host:port…] |
 /// | connectas.kafka.sessionTimeoutSeconds | CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS | 10 |
+/// | connectas.kafka.groupId | CONNECTAS_KAFKA_GROUP_ID | the topic prefix and the service's name |
 /// | connectas.pg.url | CONNECTAS_PG_URL | required: postgresql://user:password@host:port/db |
 /// | connectas.pg.poolSize | CONNECTAS_PG_POOL_SIZE | 8 |
 /// | connectas.http.host | CONNECTAS_HTTP_HOST | 127.0.0.1 |
@@ -22,6 +23,9 @@ public struct ServiceConfiguration: Sendable {
     public var instanceID: String
     public var kafkaBrokers: [String]
     public var kafkaSessionTimeout: Duration
+    /// The consumer group: the service's name behind the topic prefix, so every installation sharing a cluster
+    /// (or every test) has groups of its own.
+    public var kafkaGroupID: String
     public var topics: TopicNames
     public var postgresURL: String
     public var postgresPoolSize: Int
@@ -49,6 +53,9 @@ public struct ServiceConfiguration: Sendable {
         kafkaSessionTimeout = try reader.checkedSeconds(
             "connectas.kafka.sessionTimeoutSeconds", default: .seconds(10), range: 6...300)
         topics = try TopicNames(reader: reader)
+        kafkaGroupID =
+            reader.checkedString("connectas.kafka.groupId")
+            ?? (reader.checkedString("connectas.topics.prefix") ?? "") + service.rawValue
 
         guard let url = reader.checkedString("connectas.pg.url", isSecret: true) else {
             throw ConfigurationError(

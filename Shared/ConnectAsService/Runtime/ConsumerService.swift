@@ -37,7 +37,7 @@ public struct ConsumerService: Service {
             configuration: KafkaConsumerConfiguration(
                 bootstrapServers: configuration.kafkaBrokers,
                 clientID: "\(configuration.service.rawValue)-\(configuration.instanceID)",
-                groupID: configuration.service.rawValue, topics: topics,
+                groupID: configuration.kafkaGroupID, topics: topics,
                 sessionTimeout: configuration.kafkaSessionTimeout),
             logger: logger)
         context.health.attach(consumer)
