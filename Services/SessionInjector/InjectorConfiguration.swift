@@ -1,0 +1,121 @@
+import Configuration
+import ConnectAsService
+import Foundation
+
+/// session-injector's own settings, read like every service's (environment first, then the JSON file
+/// `CONNECTAS_CONFIG_FILE` names). The table of keys is in the module's documentation (``InjectorService``).
+public struct InjectorConfiguration: Sendable {
+    /// The key store file with the AES-256 key that seals Odoo session ids at rest.
+    public var secretKeyFile: String
+    /// The key store file with the SSH private key for every customer server.
+    public var sshKeyFile: String
+    /// `<base>/connectas/redeem/<token>`; `{domain}` is replaced by the environment's domain.
+    public var linkBaseURL: String
+    /// Where a redeemed link sends the browser; a path on the environment's domain, or an absolute URL.
+    public var redirectURL: String
+    public var linkLifetime: Duration
+    public var odooTimeout: Duration
+    /// Tries of an SSH operation before the session is given up as failed (transient failures only).
+    public var sshAttempts: Int
+    /// The second delete after every session deletion (a request in flight may re-save a deleted session).
+    public var secondDeleteDelay: Duration
+
+    public init(
+        secretKeyFile: String, sshKeyFile: String, linkBaseURL: String = "https://{domain}",
+        redirectURL: String = "/web", linkLifetime: Duration = .seconds(300), odooTimeout: Duration = .seconds(60),
+        sshAttempts: Int = 3, secondDeleteDelay: Duration = .seconds(5)
+    ) {
+        self.secretKeyFile = secretKeyFile
+        self.sshKeyFile = sshKeyFile
+        self.linkBaseURL = linkBaseURL
+        self.redirectURL = redirectURL
+        self.linkLifetime = linkLifetime
+        self.odooTimeout = odooTimeout
+        self.sshAttempts = sshAttempts
+        self.secondDeleteDelay = secondDeleteDelay
+    }
+
+    /// Reads and checks the settings; the first problem is thrown as a `ConfigurationError`.
+    public init(reader: ConfigReader) throws {
+        func required(_ key: String, _ fix: String) throws -> String {
+            guard let value = reader.string(forKey: ConfigKey(key)), !value.isEmpty else {
+                throw ConfigurationError(key: key, problem: "is not set", fix: fix)
+            }
+            return value
+        }
+        func seconds(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Duration {
+            .seconds(try Self.integer(reader, key, fallback, range))
+        }
+        self.init(
+            secretKeyFile: try required(
+                Key.secretKeyFile,
+                "point it at a file holding the base64 of 32 random bytes (openssl rand -base64 32 > FILE)"),
+            sshKeyFile: try required(
+                Key.sshKeyFile, "point it at the SSH private key (OpenSSH or PEM format) for the customers' servers"),
+            linkBaseURL: reader.string(forKey: ConfigKey(Key.linkBaseURL)).flatMap { $0.isEmpty ? nil : $0 }
+                ?? "https://{domain}",
+            redirectURL: reader.string(forKey: ConfigKey(Key.redirectURL)).flatMap { $0.isEmpty ? nil : $0 }
+                ?? "/web",
+            linkLifetime: try seconds(Key.linkLifetime, 300, 1...3600),
+            odooTimeout: try seconds(Key.odooTimeout, 60, 1...600),
+            sshAttempts: try Self.integer(reader, Key.sshAttempts, 3, 1...5),
+            secondDeleteDelay: try seconds(Key.secondDeleteDelay, 5, 1...300))
+        _ = try LinkTemplates(configuration: self)
+    }
+
+    /// Reads the process's settings the way `ServiceConfiguration.load` does.
+    public static func load(
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws
+        -> InjectorConfiguration
+    {
+        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
+        if let file = environment["CONNECTAS_CONFIG_FILE"], !file.isEmpty {
+            do {
+                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
+            } catch {
+                throw ConfigurationError(
+                    key: "connectas.configFile", problem: "names \(file), which cannot be read as JSON (\(error))",
+                    fix: "point it at a readable JSON file or unset it")
+            }
+        }
+        return try InjectorConfiguration(reader: ConfigReader(providers: providers))
+    }
+
+    enum Key {
+        static let secretKeyFile = "connectas.injector.secretKeyFile"
+        static let sshKeyFile = "connectas.injector.sshKeyFile"
+        static let linkBaseURL = "connectas.injector.linkBaseUrl"
+        static let redirectURL = "connectas.injector.redirectUrl"
+        static let linkLifetime = "connectas.injector.linkTtlSeconds"
+        static let odooTimeout = "connectas.injector.odooTimeoutSeconds"
+        static let sshAttempts = "connectas.injector.sshAttempts"
+        static let secondDeleteDelay = "connectas.injector.secondDeleteDelaySeconds"
+    }
+
+    static func integer(
+        _ reader: ConfigReader, _ key: String, _ fallback: Int, _ range: ClosedRange<Int>
+    ) throws
+        -> Int
+    {
+        let value: Int
+        if let number = reader.int(forKey: ConfigKey(key)) {
+            value = number
+        } else if let text = reader.string(forKey: ConfigKey(key)), !text.isEmpty {
+            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
+                throw ConfigurationError(
+                    key: key, problem: "is \"\(text)\", not a whole number",
+                    fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
+            }
+            value = number
+        } else {
+            return fallback
+        }
+        guard range.contains(value) else {
+            throw ConfigurationError(
+                key: key, problem: "is \(value), out of range",
+                fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,13 @@
+import ConnectAsSSH
+import ServiceLifecycle
+
+/// Keeps the SSH pool for the service's lifetime and closes its connections at shutdown, after the consumer and
+/// the timer (services stop in reverse order, and this one is listed before them).
+struct SSHPoolService: Service {
+    let pool: SSHConnectionPool
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await pool.shutdown()
+    }
+}

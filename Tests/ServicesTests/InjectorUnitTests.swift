@@ -1,0 +1,160 @@
+import Configuration
+import ConnectAsOdoo
+import ConnectAsSchema
+import ConnectAsService
+import Crypto
+import Foundation
+import HTTPTypes
+import Testing
+
+@testable import SessionInjector
+
+/// The injector's pieces that need no server: tokens, sealing, link templates, settings, failure mapping.
+@Suite struct InjectorUnitTests {
+    @Test func tokensAreRandomBase64URLAndStoredOnlyAsTheirHash() {
+        let tokens = (0..<50).map { _ in LinkToken.generate() }
+        #expect(Set(tokens.map(\.text)).count == 50)
+        for token in tokens {
+            #expect(token.text.count == 43)
+            #expect(LinkToken.isWellFormed(token.text))
+            #expect(token.hash == Data(SHA256.hash(data: Data(token.text.utf8))))
+            #expect(!"\(token)".contains(token.text))
+        }
+        for bad in [
+            "", "short", String(repeating: "a", count: 44), String(repeating: "+", count: 43),
+            String(repeating: "a", count: 42) + "/", String(repeating: "é", count: 43),
+        ] {
+            #expect(!LinkToken.isWellFormed(bad))
+        }
+    }
+
+    @Test func sealedSessionIdsOpenOnlyForTheirSessionAndKey() throws {
+        let sealer = SessionSealer(key: SymmetricKey(size: .bits256))
+        let sid = OdooSessionID(rawValue: "0123456789abcdef0123456789abcdef01234567")
+        let sealed = try sealer.seal(sid, sessionId: "ses-1")
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("0123456789abcdef"))
+        #expect(try sealer.open(sealed, sessionId: "ses-1", keyID: sealer.keyID) == sid)
+        #expect(throws: (any Error).self) { try sealer.open(sealed, sessionId: "ses-2", keyID: nil) }
+        let other = SessionSealer(key: SymmetricKey(size: .bits256))
+        #expect(throws: (any Error).self) { try other.open(sealed, sessionId: "ses-1", keyID: nil) }
+        #expect(throws: (any Error).self) { try other.open(sealed, sessionId: "ses-1", keyID: sealer.keyID) }
+        // Each seal uses a fresh nonce.
+        #expect(try sealer.seal(sid, sessionId: "ses-1") != sealed)
+    }
+
+    func templates(base: String = "https://{domain}", redirect: String = "/web") throws -> LinkTemplates {
+        try LinkTemplates(
+            configuration: InjectorConfiguration(
+                secretKeyFile: "/k", sshKeyFile: "/s", linkBaseURL: base, redirectURL: redirect))
+    }
+
+    @Test func linksAreOnTheEnvironmentsDomain() throws {
+        let token = LinkToken.generate()
+        let links = try templates()
+        #expect(links.secure)
+        #expect(
+            links.link(domain: "acme.odoo.example", token: token)?.absoluteString
+                == "https://acme.odoo.example/connectas/redeem/\(token.text)")
+        #expect(links.redirect(domain: "acme.odoo.example") == "/web")
+        let local = try templates(base: "http://{domain}/", redirect: "http://{domain}/web")
+        #expect(!local.secure)
+        #expect(local.link(domain: "127.0.0.1:8082", token: token)?.host == "127.0.0.1")
+        #expect(local.redirect(domain: "127.0.0.1:8082") == "http://127.0.0.1:8082/web")
+        for hostile in ["evil.example/x?", "a b", "evil.example#", "user@evil.example", "", "..", "a..b", "-x"] {
+            #expect(links.link(domain: hostile, token: token) == nil, "\(hostile)")
+        }
+    }
+
+    @Test(arguments: ["ftp://{domain}", "{domain}", "https://{domain}/?x=1", "not a url"])
+    func badLinkBaseIsAConfigurationError(_ base: String) {
+        #expect(throws: ConfigurationError.self) { try templates(base: base) }
+    }
+
+    @Test(arguments: ["web", "//evil.example/web", "javascript:alert(1)", "/web here"])
+    func badRedirectIsAConfigurationError(_ redirect: String) {
+        #expect(throws: ConfigurationError.self) { try templates(redirect: redirect) }
+    }
+
+    @Test func settingsAreReadWithDefaultsAndChecked() throws {
+        func read(_ environment: [String: String]) throws -> InjectorConfiguration {
+            try InjectorConfiguration(
+                reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+        }
+        let keys = ["CONNECTAS_INJECTOR_SECRET_KEY_FILE": "/k", "CONNECTAS_INJECTOR_SSH_KEY_FILE": "/s"]
+        let defaults = try read(keys)
+        #expect(defaults.linkBaseURL == "https://{domain}")
+        #expect(defaults.redirectURL == "/web")
+        #expect(defaults.linkLifetime == .seconds(300))
+        #expect(defaults.sshAttempts == 3)
+        let set = try read(keys.merging(["CONNECTAS_INJECTOR_LINK_TTL_SECONDS": "2"]) { $1 })
+        #expect(set.linkLifetime == .seconds(2))
+        #expect {
+            try read(["CONNECTAS_INJECTOR_SSH_KEY_FILE": "/s"])
+        } throws: { ($0 as? ConfigurationError)?.environmentVariable == "CONNECTAS_INJECTOR_SECRET_KEY_FILE" }
+        #expect {
+            try read(keys.merging(["CONNECTAS_INJECTOR_LINK_TTL_SECONDS": "0"]) { $1 })
+        } throws: { ($0 as? ConfigurationError)?.environmentVariable == "CONNECTAS_INJECTOR_LINK_TTL_SECONDS" }
+    }
+
+    @Test func keyFilesAreCheckedWithoutEchoingThem() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("injector-keys-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let ssh = directory.appendingPathComponent("id_ed25519")
+        try Data("key".utf8).write(to: ssh)
+        let short = directory.appendingPathComponent("short")
+        try Data("c2VjcmV0LXNob3J0LWtleQ==\n".utf8).write(to: short)
+        let good = directory.appendingPathComponent("good")
+        try Data((Data(repeating: 7, count: 32).base64EncodedString() + "\n").utf8).write(to: good)
+
+        func store(_ secret: URL, _ sshKey: URL) throws -> KeyStore {
+            try KeyStore(configuration: InjectorConfiguration(secretKeyFile: secret.path, sshKeyFile: sshKey.path))
+        }
+        _ = try store(good, ssh)
+        #expect {
+            try store(short, ssh)
+        } throws: { error in
+            "\(error)".contains("32 bytes") && !"\(error)".contains("c2VjcmV0")
+        }
+        #expect(throws: ConfigurationError.self) { try store(directory.appendingPathComponent("missing"), ssh) }
+        #expect(throws: ConfigurationError.self) { try store(good, directory.appendingPathComponent("missing")) }
+        #expect(throws: ConfigurationError.self) { try store(good, directory) }
+    }
+
+    @Test func browserAddressIsTheProxysLastHop() {
+        var headers = HTTPFields()
+        #expect(Injector.browserIp(headers) == "unknown")
+        headers[HTTPField.Name("X-Forwarded-For")!] = "1.2.3.4, 203.0.113.5"
+        #expect(Injector.browserIp(headers) == "203.0.113.5")
+        headers[HTTPField.Name("X-Forwarded-For")!] = "2001:db8::1"
+        #expect(Injector.browserIp(headers) == "2001:db8::1")
+        headers[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.5, <script>"
+        #expect(Injector.browserIp(headers) == "unknown")
+        headers[.userAgent] = "Agent/1.0 " + String(repeating: "x", count: 600)
+        #expect(Injector.userAgent(headers).count == 512)
+        #expect(Injector.userAgent(headers).hasPrefix("Agent/1.0 "))
+    }
+
+    @Test func odooRefusalsMapToDenialsAndFailures() {
+        func refusal(_ code: String) -> OdooShellError {
+            OdooShellError(.init(rawValue: code), "m", isRefusal: true)
+        }
+        #expect(refusal("user_not_found").denialCode == .targetNotFound)
+        #expect(refusal("user_is_superuser").denialCode == .targetNotFound)
+        #expect(refusal("user_is_share").denialCode == .targetNotFound)
+        #expect(refusal("user_inactive").denialCode == .targetInactive)
+        #expect(refusal("administrator_protected").denialCode == .targetProtectedAdministrator)
+        #expect(refusal("own_account").denialCode == .targetIsSelf)
+        #expect(refusal("session_gone").denialCode == nil)
+
+        #expect(
+            OdooShellError(.hostKeyMismatch, "m").failure(during: .sessionCreate) == (.sshHostKey, .hostKeyMismatch))
+        #expect(OdooShellError(.timeout, "m").failure(during: .sessionCreate) == (.odooShell, .timeout))
+        #expect(
+            OdooShellError(.shellFailed, "stderr: database \"x\" does not exist").failure(during: .sessionCreate)
+                == (.odooShell, .databaseNotFound))
+        #expect(refusal("internal").failure(during: .sessionDelete) == (.sessionDelete, .odooShellFailed))
+        #expect(
+            refusal("unsupported_version").failure(during: .sessionCreate) == (.odooShell, .odooVersionUnsupported))
+    }
+}
