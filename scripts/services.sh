@@ -21,6 +21,7 @@ prepare_services() {
     export CONNECTAS_NOTIFIER_SMTP_HOST=$CONNECTAS_SMTP_HOST
     export CONNECTAS_NOTIFIER_SMTP_PORT=$CONNECTAS_SMTP_PORT
     export CONNECTAS_NOTIFIER_SMTP_FROM=connect-as@platform.example
+    export CONNECTAS_NOTIFIER_SMTP_TLS=none   # the local SMTP server has no TLS; the default requires STARTTLS
     export CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS=6
     export CONNECTAS_AUDIT_URL="http://127.0.0.1:${service_ports[audit-writer]}"
 }

@@ -29,7 +29,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
 
     // atext of RFC 5322 plus the dot, and the @ that separates the parts; no spaces, quotes, angle brackets or
     // anything else that would need quoting in a header or break an SMTP command.
-    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
         guard scalar.isASCII else { return false }
         switch scalar {
         case "a"..."z", "A"..."Z", "0"..."9": return true

@@ -56,9 +56,13 @@ extension MailMessage {
     }
 
     static func checkMessageID(_ id: String) throws(MailError) {
-        // id-left "@" id-right, both dot-atom text: the characters an address may have, nothing that ends the
-        // angle brackets or the header.
-        guard (try? MailAddress(id)) != nil else {
+        // id-left "@" id-right (RFC 5322 3.6.4), both dot-atom text: the characters an address may have, nothing
+        // that ends the angle brackets or the header. Unlike an address's local part, id-left has no 64-character
+        // limit; the whole stays well inside a header line.
+        let parts = id.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, id.count <= 250, id.unicodeScalars.allSatisfy(MailAddress.isAllowed),
+            parts.allSatisfy({ !$0.isEmpty && !$0.hasPrefix(".") && !$0.hasSuffix(".") && !$0.contains("..") })
+        else {
             throw .invalidMessage("\"\(id)\" is not a Message-ID (id@domain, ASCII, no spaces or brackets)")
         }
     }

@@ -75,6 +75,19 @@ import Testing
         #expect(String(decoding: bytes, as: UTF8.self) == text)
     }
 
+    /// The notifier's ids are longer than an address's 64-character local part, which RFC 5322 allows.
+    @Test func aLongMessageIDIsKept() throws {
+        let id = "connectas.e858dcfb-73d7-4a2e-9337-dcf3e0b07fb7=3Asession_redeemed=3Aemail@platform.example"
+        let rendered = try MailMessage(
+            to: [try MailAddress("ana@example.com")], subject: "hi", textBody: "x", messageID: id
+        ).rendered(from: sender)
+        #expect(String(decoding: rendered, as: UTF8.self).contains("Message-ID: <\(id)>"))
+        #expect(throws: MailError.self) {
+            try MailMessage(to: [try MailAddress("ana@example.com")], subject: "hi", textBody: "", messageID: "a@b@c")
+                .rendered(from: sender)
+        }
+    }
+
     @Test func headerInjectionIsRefused() throws {
         let to = [try MailAddress("ana@example.com")]
         #expect(throws: MailError.self) {

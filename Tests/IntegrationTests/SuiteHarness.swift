@@ -72,6 +72,8 @@ final class SuiteHarness: @unchecked Sendable {
                 "CONNECTAS_NOTIFIER_SMTP_HOST": try StackEnvironment.require("CONNECTAS_SMTP_HOST"),
                 "CONNECTAS_NOTIFIER_SMTP_PORT": try StackEnvironment.require("CONNECTAS_SMTP_PORT"),
                 "CONNECTAS_NOTIFIER_SMTP_FROM": "connect-as@platform.example",
+                // The local SMTP server has no TLS; production keeps the default, STARTTLS required.
+                "CONNECTAS_NOTIFIER_SMTP_TLS": "none",
                 "CONNECTAS_LOG_LEVEL": "debug",
             ], uniquingKeysWith: { $1 })
         environment.merge(extraEnvironment, uniquingKeysWith: { $1 })

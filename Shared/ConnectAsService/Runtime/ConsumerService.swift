@@ -52,7 +52,8 @@ public struct ConsumerService: Service {
 
         try await withGracefulShutdownHandler {
             for try await record in consumer.messages {
-                await process(record, logger: logger)
+                // Stopped before the record was done: its offset stays uncommitted, so it is delivered again.
+                guard await process(record, logger: logger) else { break }
                 try consumer.store(record)
             }
         } onGracefulShutdown: {
@@ -64,7 +65,8 @@ public struct ConsumerService: Service {
 
     /// Processes one record until it is done or dead-lettered; never throws, so one bad record cannot stop the
     /// consumer. Errors that may pass (a database or broker away) are retried with backoff, for as long as it takes.
-    func process(_ record: KafkaConsumerMessage, logger: Logger) async {
+    /// Returns `false` when the task was cancelled before the record was done.
+    func process(_ record: KafkaConsumerMessage, logger: Logger) async -> Bool {
         var logger = logger
         logger[metadataKey: "kafka.position"] = "\(record.topic)/\(record.partition)/\(record.offset)"
         let started = ContinuousClock.now
@@ -79,30 +81,28 @@ public struct ConsumerService: Service {
                 if try await processing.alreadyProcessed() {
                     Counter(label: "connectas_messages_duplicate_total", dimensions: [("topic", record.topic)]).increment()
                     logger.debug("already processed; skipped")
-                    return
+                    return true
                 }
                 try await handler.handle(message, context: processing)
                 Counter(label: "connectas_messages_processed_total", dimensions: [("type", message.messageType)])
                     .increment()
                 Timer(label: "connectas_message_processing_seconds").record(duration: ContinuousClock.now - started)
-                return
+                return true
             } catch let error as SchemaError {
-                await deadLetter(record, code: error.code.rawValue, reason: error.description, schemaError: error,
-                    logger: logger)
-                return
+                return await deadLetter(
+                    record, code: error.code.rawValue, reason: error.description, schemaError: error, logger: logger)
             } catch let error as UnprocessableMessage {
-                await deadLetter(record, code: error.code, reason: error.reason, schemaError: nil, logger: logger)
-                return
-            } catch where Self.isTransient(error) {
+                return await deadLetter(record, code: error.code, reason: error.reason, schemaError: nil, logger: logger)
+            } catch where Self.isTransient(error) || Task.isCancelled {
                 let pause = Self.backoff(attempt)
                 logger.warning(
                     "processing failed, will retry", metadata: ["error": "\(error)", "retry.in": "\(pause)"])
                 Counter(label: "connectas_message_retries_total").increment()
                 try? await Task.sleep(for: pause)
-                if Task.isCancelled { return }
+                if Task.isCancelled { return false }
             } catch {
-                await deadLetter(record, code: "handler.failed", reason: "\(error)", schemaError: nil, logger: logger)
-                return
+                return await deadLetter(
+                    record, code: "handler.failed", reason: "\(error)", schemaError: nil, logger: logger)
             }
         }
     }
@@ -113,10 +113,11 @@ public struct ConsumerService: Service {
     }
 
     /// Publishes the record to the dead-letter topic through the outbox, once: the dead letter's id is derived from
-    /// the record's position, and the position is remembered as processed in the same transaction.
+    /// the record's position, and the position is remembered as processed in the same transaction. Returns `false`
+    /// when cancelled before it was written.
     func deadLetter(
         _ record: KafkaConsumerMessage, code: String, reason: String, schemaError: SchemaError?, logger: Logger
-    ) async {
+    ) async -> Bool {
         logger.error("dead-lettered", metadata: ["error.code": "\(code)", "error.reason": "\(reason)"])
         Counter(label: "connectas_messages_dead_lettered_total", dimensions: [("code", code)]).increment()
         let position = "\(record.topic)/\(record.partition)/\(record.offset)"
@@ -140,19 +141,20 @@ public struct ConsumerService: Service {
                         try await transaction.publish(letter, id: "dlq:\(context.service.rawValue):\(position)")
                     }
                 }
-                return
+                return true
             } catch {
                 logger.warning("could not write the dead letter, will retry", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: Self.backoff(attempt))
             }
         }
+        return false
     }
 
     static func isTransient(_ error: any Error) -> Bool {
         switch error {
         case let error as PostgresError: error.isRetriable || error.isConnectionLost || error.code == .connectionFailed
         case let error as KafkaError: error.isRetriable
-        case is RetryLater: true
+        case is RetryLater, is CancellationError: true
         default: false
         }
     }
