@@ -23,6 +23,8 @@ prepare_services() {
     export CONNECTAS_NOTIFIER_SMTP_FROM=connect-as@platform.example
     export CONNECTAS_NOTIFIER_SMTP_TLS=none   # the local SMTP server has no TLS; the default requires STARTTLS
     export CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS=6
+    # Tansu holds a fetch to its end even when data arrives: a short wait keeps every hop short.
+    export CONNECTAS_KAFKA_FETCH_WAIT_MS=50
     export CONNECTAS_AUDIT_URL="http://127.0.0.1:${service_ports[audit-writer]}"
 }
 

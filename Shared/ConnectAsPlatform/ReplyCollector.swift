@@ -23,12 +23,15 @@ public final class ReplyCollector: Sendable {
     }
 
     /// Joins a fresh group from the earliest offset, so a reply that comes before the group is joined is not missed.
-    public static func start(bootstrapServers: [String], topic: String, logger: Logger) async throws -> ReplyCollector {
+    public static func start(
+        bootstrapServers: [String], topic: String, logger: Logger, properties: [String: String] = [:]
+    ) async throws -> ReplyCollector {
         let consumer = try await KafkaConsumer.connect(
             configuration: KafkaConsumerConfiguration(
                 bootstrapServers: bootstrapServers, clientID: "connectas-platform",
                 groupID: "connectas-platform-\(UUID().uuidString.prefix(8))", topics: [topic],
-                sessionTimeout: .seconds(6), autoOffsetReset: .earliest, shutdownGracePeriod: .seconds(1)),
+                sessionTimeout: .seconds(6), autoOffsetReset: .earliest, shutdownGracePeriod: .seconds(1),
+                properties: properties),
             logger: logger)
         let collector = ReplyCollector(consumer: consumer)
         collector.reader.withLock { $0 = Task { await collector.read() } }

@@ -30,7 +30,10 @@ struct Bench: AsyncParsableCommand {
         // Rate limits allow 3 initiations per environment per minute and 5 per client IP per hour: spread the
         // requests over enough environments and addresses that none is hit.
         let environments = (count + 2) / 3
-        try await seed(stack, environments: environments)
+        // Each run has environments and addresses of its own: the rate limits remember earlier runs.
+        let run = String(UUID().uuidString.prefix(8).lowercased())
+        let network = Int.random(in: 0...255)
+        try await seed(stack, environments: environments, run: run)
         let collector = try await ReplyCollector.start(connection)
         try await collector.waitUntilAssigned()
         print("sending \(count) initiations, one at a time…")
@@ -41,10 +44,10 @@ struct Bench: AsyncParsableCommand {
             for index in 0..<count {
                 let requestID = UUID().uuidString.lowercased()
                 let command = InitiateSession(
-                    requestId: requestID, orgId: "bench-org", environmentId: "bench-env-\(index % environments)",
+                    requestId: requestID, orgId: "bench-org", environmentId: "bench-\(run)-\(index % environments)",
                     actor: PlatformActor(platformUserId: "bench-owner", email: "owner@bench.example"),
                     target: .login(login), reason: "benchmark run of the initiation path",
-                    clientIp: "198.51.\(index / 250).\(index % 250)", userAgent: "connectas-bench")
+                    clientIp: "10.\(network).\(index / 250).\(index % 250)", userAgent: "connectas-bench")
                 let sent = ContinuousClock.now
                 try await publisher.publish(command)
                 let arrival = try await collector.reply(for: requestID, timeout: .seconds(60))
@@ -82,11 +85,13 @@ struct Bench: AsyncParsableCommand {
             logger: connection.logger)
         // Left in place afterwards: deleting a topic others have in their metadata cache has crashed librdkafka
         // 2.8 against Tansu (rd_kafka_metadata_cache_find).
-        try await admin.createTopic(topic, partitions: 1)
+        // Shaped like the suite's topics (6 partitions, a key per message), so the floor sees the same fetching.
+        try await admin.createTopic(topic, partitions: 6)
         let consumer = try await KafkaConsumer.connect(
             configuration: KafkaConsumerConfiguration(
                 bootstrapServers: connection.bootstrapServers, groupID: "bench-\(UUID().uuidString.prefix(8))",
-                topics: [topic], sessionTimeout: .seconds(6), autoOffsetReset: .earliest),
+                topics: [topic], sessionTimeout: .seconds(6), autoOffsetReset: .earliest,
+                shutdownGracePeriod: .milliseconds(100), properties: connection.consumerProperties),
             logger: connection.logger)
         let producer = try await connection.producer()
         var iterator = consumer.messages.makeAsyncIterator()
@@ -96,7 +101,7 @@ struct Bench: AsyncParsableCommand {
         var samples: [Double] = []
         for index in 0..<floorSamples {
             let sent = ContinuousClock.now
-            try await producer.send(topic: topic, key: "k", value: "\(index)")
+            try await producer.send(topic: topic, key: "environment-\(index)", value: "\(index)")
             _ = try await iterator.next()
             samples.append((ContinuousClock.now - sent).milliseconds)
         }
@@ -120,7 +125,7 @@ struct Bench: AsyncParsableCommand {
         return samples
     }
 
-    func seed(_ stack: BenchStack, environments: Int) async throws {
+    func seed(_ stack: BenchStack, environments: Int, run: String) async throws {
         try await PlatformPublisher.with(connection) { publisher in
             try await publisher.publish(
                 OrgState(
@@ -132,7 +137,7 @@ struct Bench: AsyncParsableCommand {
             for index in 0..<environments {
                 try await publisher.publish(
                     EnvironmentState(
-                        environmentId: "bench-env-\(index)", orgId: "bench-org", status: .running,
+                        environmentId: "bench-\(run)-\(index)", orgId: "bench-org", status: .running,
                         domain: stack.domain, server: stack.target.endpoint, odooVersion: "17.0",
                         database: stack.database, runtime: .host(command: stack.command, runAsUser: nil),
                         preflight: Preflight(ok: true)))

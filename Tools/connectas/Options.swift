@@ -11,7 +11,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Prefix of every topic name, as the services' CONNECTAS_TOPICS_PREFIX (empty for the defaults).")
     var topicPrefix = ProcessInfo.processInfo.environment["CONNECTAS_TOPICS_PREFIX"] ?? ""
 
+    @Option(help: "fetch.wait.max.ms of the CLI's consumers, as the services' CONNECTAS_KAFKA_FETCH_WAIT_MS.")
+    var fetchWaitMs = ProcessInfo.processInfo.environment["CONNECTAS_KAFKA_FETCH_WAIT_MS"].flatMap { Int($0) }
+
     var bootstrapServers: [String] { brokers.split(separator: ",").map(String.init) }
+
+    var consumerProperties: [String: String] { fetchWaitMs.map { ["fetch.wait.max.ms": "\($0)"] } ?? [:] }
 
     func topic(_ name: String) -> String { topicPrefix + name }
 

@@ -21,7 +21,7 @@ extension ReplyCollector {
     static func start(_ options: ConnectionOptions) async throws -> ReplyCollector {
         try await start(
             bootstrapServers: options.bootstrapServers, topic: options.topic(DefaultTopic.replies),
-            logger: options.logger)
+            logger: options.logger, properties: options.consumerProperties)
     }
 }
 

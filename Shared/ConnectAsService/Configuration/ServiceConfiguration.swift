@@ -10,6 +10,7 @@ import Logging
 /// | connectas.kafka.brokers | CONNECTAS_KAFKA_BROKERS | required: host:port[,host:port…] |
 /// | connectas.kafka.sessionTimeoutSeconds | CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS | 10 |
 /// | connectas.kafka.groupId | CONNECTAS_KAFKA_GROUP_ID | the topic prefix and the service's name |
+/// | connectas.kafka.fetchWaitMs | CONNECTAS_KAFKA_FETCH_WAIT_MS | librdkafka's fetch.wait.max.ms (500) |
 /// | connectas.pg.url | CONNECTAS_PG_URL | required: postgresql://user:password@host:port/db |
 /// | connectas.pg.poolSize | CONNECTAS_PG_POOL_SIZE | 8 |
 /// | connectas.http.host | CONNECTAS_HTTP_HOST | 127.0.0.1 |
@@ -26,6 +27,9 @@ public struct ServiceConfiguration: Sendable {
     /// The consumer group: the service's name behind the topic prefix, so every installation sharing a cluster
     /// (or every test) has groups of its own.
     public var kafkaGroupID: String
+    /// How long the broker may hold a fetch that has no data yet; librdkafka's default (500 ms) unless set. A broker
+    /// that holds a fetch to its end even when data arrives (Tansu) adds about half of it to every hop.
+    public var kafkaFetchWait: Duration?
     public var topics: TopicNames
     public var postgresURL: String
     public var postgresPoolSize: Int
@@ -53,6 +57,8 @@ public struct ServiceConfiguration: Sendable {
         kafkaSessionTimeout = try reader.checkedSeconds(
             "connectas.kafka.sessionTimeoutSeconds", default: .seconds(10), range: 6...300)
         topics = try TopicNames(reader: reader)
+        let fetchWait = try reader.checkedInt("connectas.kafka.fetchWaitMs", default: -1, range: -1...10_000)
+        kafkaFetchWait = fetchWait < 0 ? nil : .milliseconds(fetchWait)
         kafkaGroupID =
             reader.checkedString("connectas.kafka.groupId")
             ?? (reader.checkedString("connectas.topics.prefix") ?? "") + service.rawValue

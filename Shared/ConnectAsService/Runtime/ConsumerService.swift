@@ -38,7 +38,10 @@ public struct ConsumerService: Service {
                 bootstrapServers: configuration.kafkaBrokers,
                 clientID: "\(configuration.service.rawValue)-\(configuration.instanceID)",
                 groupID: configuration.kafkaGroupID, topics: topics,
-                sessionTimeout: configuration.kafkaSessionTimeout),
+                sessionTimeout: configuration.kafkaSessionTimeout,
+                properties: configuration.kafkaFetchWait.map {
+                    ["fetch.wait.max.ms": "\(Int($0.components.seconds) * 1000 + Int($0.components.attoseconds / 1_000_000_000_000_000))"]
+                } ?? [:]),
             logger: logger)
         context.health.attach(consumer)
 
