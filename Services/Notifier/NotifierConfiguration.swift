@@ -29,40 +29,40 @@ public struct NotifierConfiguration: Sendable {
     }
 
     public init(reader: ConfigReader) throws {
-        guard let host = reader.notifierString("connectas.notifier.smtp.host") else {
+        guard let host = reader.checkedString("connectas.notifier.smtp.host") else {
             throw ConfigurationError(
                 key: "connectas.notifier.smtp.host", problem: "is not set",
                 fix: "set it to the SMTP server's host name (scripts/stack start writes CONNECTAS_SMTP_HOST)")
         }
-        guard let fromText = reader.notifierString("connectas.notifier.smtp.from") else {
+        guard let fromText = reader.checkedString("connectas.notifier.smtp.from") else {
             throw ConfigurationError(
                 key: "connectas.notifier.smtp.from", problem: "is not set",
                 fix: "set it to the sender, e.g. \"Hosting Support <noreply@example.com>\"")
         }
         let from = try Self.mailbox(fromText, key: "connectas.notifier.smtp.from")
         let tlsText =
-            reader.notifierString("connectas.notifier.smtp.tls") ?? SMTPConfiguration.TLSMode.startTLS.rawValue
+            reader.checkedString("connectas.notifier.smtp.tls") ?? SMTPConfiguration.TLSMode.startTLS.rawValue
         guard let tls = SMTPConfiguration.TLSMode(rawValue: tlsText.lowercased()) else {
             throw ConfigurationError(
                 key: "connectas.notifier.smtp.tls", problem: "is \"\(tlsText)\"",
                 fix: "use one of: none, starttls, implicit")
         }
-        let port = try reader.notifierInt("connectas.notifier.smtp.port", default: tls.defaultPort, range: 1...65535)
-        let username = reader.notifierString("connectas.notifier.smtp.username")
-        let password = reader.notifierString("connectas.notifier.smtp.password", isSecret: true)
+        let port = try reader.checkedInt("connectas.notifier.smtp.port", default: tls.defaultPort, range: 1...65535)
+        let username = reader.checkedString("connectas.notifier.smtp.username")
+        let password = reader.checkedString("connectas.notifier.smtp.password", isSecret: true)
         guard (username == nil) == (password == nil) else {
             throw ConfigurationError(
                 key: username == nil ? "connectas.notifier.smtp.username" : "connectas.notifier.smtp.password",
                 problem: "is not set while the other credential is",
                 fix: "set both the username and password, or neither")
         }
-        let timeout = try reader.notifierInt("connectas.notifier.smtp.timeoutSeconds", default: 60, range: 5...600)
+        let timeout = try reader.checkedInt("connectas.notifier.smtp.timeoutSeconds", default: 60, range: 5...600)
         smtp = SMTPConfiguration(
             host: host, port: port, tls: tls, username: username, password: password,
             connectTimeout: .seconds(min(10, timeout)), timeout: .seconds(timeout), from: from)
-        maxAttempts = try reader.notifierInt("connectas.notifier.maxAttempts", default: 8, range: 1...100)
+        maxAttempts = try reader.checkedInt("connectas.notifier.maxAttempts", default: 8, range: 1...100)
         retryDelay = .seconds(
-            try reader.notifierInt("connectas.notifier.retryDelaySeconds", default: 30, range: 1...3600))
+            try reader.checkedInt("connectas.notifier.retryDelaySeconds", default: 30, range: 1...3600))
     }
 
     /// Reads the process's settings the way ``ServiceConfiguration/load(service:environment:)`` does.
@@ -98,36 +98,6 @@ public struct NotifierConfiguration: Sendable {
                 key: key, problem: "is \"\(text)\", not an e-mail address", fix: "use addr@domain or Name <addr@domain>"
             )
         }
-    }
-}
-
-/// Typed reads in the style of the runtime's own (which are internal to it): a value that cannot be used stops the
-/// service rather than falling back to the default.
-extension ConfigReader {
-    func notifierString(_ key: String, isSecret: Bool = false) -> String? {
-        string(forKey: ConfigKey(key), isSecret: isSecret).flatMap { $0.isEmpty ? nil : $0 }
-    }
-
-    func notifierInt(_ key: String, default defaultValue: Int, range: ClosedRange<Int>) throws -> Int {
-        let value: Int
-        if let number = int(forKey: ConfigKey(key)) {
-            value = number
-        } else if let text = notifierString(key) {
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ConfigurationError(
-                    key: key, problem: "is \"\(text)\", not a whole number",
-                    fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            value = number
-        } else {
-            return defaultValue
-        }
-        guard range.contains(value) else {
-            throw ConfigurationError(
-                key: key, problem: "is \(value), out of range",
-                fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
     }
 }
 

@@ -62,19 +62,24 @@ struct Initiate: AsyncParsableCommand {
     }
 }
 
+/// The session and the optional reason that End and Revoke take.
+struct SessionOptions: ParsableArguments {
+    @Option(help: "Session id.") var session: String
+    @Option(help: "Optional reason.") var reason: String?
+}
+
 struct End: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "End a session (deletes its Odoo session).")
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var actor: ActorOptions
-    @Option(help: "Session id.") var session: String
-    @Option(help: "Optional reason.") var reason: String?
+    @OptionGroup var target: SessionOptions
 
     func run() async throws {
         let requestID = UUID().uuidString.lowercased()
         let command = EndSession(
-            requestId: requestID, orgId: actor.org, environmentId: actor.env, sessionId: session,
-            actor: actor.platformActor, reason: reason)
+            requestId: requestID, orgId: actor.org, environmentId: actor.env, sessionId: target.session,
+            actor: actor.platformActor, reason: target.reason)
         _ = try await sendAndAwaitReply(command, requestID: requestID, connection: connection, timeout: actor.timeout)
     }
 }
@@ -84,14 +89,13 @@ struct Revoke: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var actor: ActorOptions
-    @Option(help: "Session id.") var session: String
-    @Option(help: "Optional reason.") var reason: String?
+    @OptionGroup var target: SessionOptions
 
     func run() async throws {
         let requestID = UUID().uuidString.lowercased()
         let command = RevokeSession(
-            requestId: requestID, orgId: actor.org, environmentId: actor.env, sessionId: session,
-            actor: actor.platformActor, reason: reason)
+            requestId: requestID, orgId: actor.org, environmentId: actor.env, sessionId: target.session,
+            actor: actor.platformActor, reason: target.reason)
         _ = try await sendAndAwaitReply(command, requestID: requestID, connection: connection, timeout: actor.timeout)
     }
 }
