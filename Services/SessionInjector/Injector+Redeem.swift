@@ -20,7 +20,8 @@ extension Injector {
     /// does not say which of these it was.
     func addRedeemRoutes(to router: ServiceRouter) {
         router.get("connectas/redeem/:token") { request, context -> Response in
-            await redeem(token: context.parameters.get("token") ?? "", headers: request.headers)
+            await redeem(
+                token: context.parameters.get("token") ?? "", headers: request.headers, peer: context.peerAddress)
         }
         // Hummingbird answers HEAD with the GET handler; a link checker's HEAD must not burn the link.
         router.head("connectas/redeem/:token") { _, _ -> Response in
@@ -28,9 +29,9 @@ extension Injector {
         }
     }
 
-    func redeem(token: String, headers: HTTPFields) async -> Response {
+    func redeem(token: String, headers: HTTPFields, peer: String?) async -> Response {
         guard LinkToken.isWellFormed(token) else { return RedeemPages.gone }
-        let browserIp = Self.browserIp(headers)
+        let browserIp = Self.browserIp(headers, peer: peer)
         let userAgent = Self.userAgent(headers)
         do {
             let redeemed = try await context.transaction { transaction -> (OdooSessionID, String)? in
@@ -73,15 +74,15 @@ extension Injector {
     }
 
     /// The browser's address as the environment's reverse proxy saw it: the last hop of X-Forwarded-For, which
-    /// the proxy appends (anything before it comes from the client and proves nothing).
-    static func browserIp(_ headers: HTTPFields) -> String {
+    /// the proxy appends (anything before it comes from the client and proves nothing); without a proxy, the peer.
+    static func browserIp(_ headers: HTTPFields, peer: String? = nil) -> String {
         let forwarded = headers[values: RedeemPages.forwardedFor].joined(separator: ",")
         if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
             isIPAddress(last)
         {
             return last
         }
-        // The peer address is not exposed by the shared router's request context (BasicRequestContext).
+        if let peer, isIPAddress(peer) { return peer }
         return "unknown"
     }
 

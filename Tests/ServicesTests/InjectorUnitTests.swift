@@ -124,6 +124,7 @@ import Testing
     @Test func browserAddressIsTheProxysLastHop() {
         var headers = HTTPFields()
         #expect(Injector.browserIp(headers) == "unknown")
+        #expect(Injector.browserIp(headers, peer: "198.51.100.9") == "198.51.100.9")
         headers[HTTPField.Name("X-Forwarded-For")!] = "1.2.3.4, 203.0.113.5"
         #expect(Injector.browserIp(headers) == "203.0.113.5")
         headers[HTTPField.Name("X-Forwarded-For")!] = "2001:db8::1"

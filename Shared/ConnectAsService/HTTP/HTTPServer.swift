@@ -3,8 +3,6 @@ import Hummingbird
 import Prometheus
 import ServiceLifecycle
 
-/// The request context every service's HTTP port uses.
-public typealias ServiceRouter = Router<BasicRequestContext>
 
 /// Each service's HTTP port: `/health` (200 when ready, 503 otherwise, with the reasons as JSON), `/metrics` in the
 /// Prometheus text format, and whatever routes the service adds (the redeem link, the audit API).
@@ -12,7 +10,7 @@ enum HTTPServer {
     static func make(
         context: ServiceContext, registry: PrometheusCollectorRegistry, routes: (ServiceRouter) -> Void
     ) -> any Service {
-        let router = ServiceRouter()
+        let router = ServiceRouter(context: ServiceRequestContext.self)
         router.get("health") { _, _ -> Response in
             let report = await context.health.check()
             let body = (try? JSONEncoder().encode(report)) ?? Data()
