@@ -33,9 +33,9 @@ struct PostgresPoolTests {
             let mostActive = results.map(\.3).max() ?? 0
             #expect(backends.count <= 4)
             #expect(mostActive <= 4 && mostActive >= 2)
-            // 13 rounds of 4 at the least; one at a time would take 50 sleeps.
+            // 13 rounds of 4 at the least (a bound no machine can beat). That they ran concurrently is shown by
+            // `mostActive` above, not by a time limit: the machines are too noisy for one.
             #expect(elapsed >= .seconds(sleep * 12))
-            #expect(elapsed < .seconds(sleep * 50 * 0.6))
         }
     }
 

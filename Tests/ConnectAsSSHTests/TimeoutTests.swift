@@ -58,7 +58,7 @@ struct TimeoutTests {
             } else {
                 Issue.record("not cancelled")
             }
-            #expect(elapsed < .seconds(2))
+            #expect(elapsed < .seconds(5))  // promptly, not after the 60 s command timeout
             let killed = try await pool.exec(
                 on: server.target, credentials: server.ed25519, command: Self.killRemembered, stdin: pidFile)
             #expect(killed.exitStatus == 0)

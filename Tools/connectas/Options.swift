@@ -11,12 +11,15 @@ struct ConnectionOptions: ParsableArguments {
     @Option(help: "Prefix of every topic name, as the services' CONNECTAS_TOPICS_PREFIX (empty for the defaults).")
     var topicPrefix = ProcessInfo.processInfo.environment["CONNECTAS_TOPICS_PREFIX"] ?? ""
 
-    @Option(help: "fetch.wait.max.ms of the CLI's consumers, as the services' CONNECTAS_KAFKA_FETCH_WAIT_MS.")
-    var fetchWaitMs = ProcessInfo.processInfo.environment["CONNECTAS_KAFKA_FETCH_WAIT_MS"].flatMap { Int($0) }
+    @Option(help: "fetch.wait.max.ms of the CLI's consumers (default: CONNECTAS_KAFKA_FETCH_WAIT_MS, as the services).")
+    var fetchWaitMs: Int?
 
     var bootstrapServers: [String] { brokers.split(separator: ",").map(String.init) }
 
-    var consumerProperties: [String: String] { fetchWaitMs.map { ["fetch.wait.max.ms": "\($0)"] } ?? [:] }
+    var consumerProperties: [String: String] {
+        let wait = fetchWaitMs ?? ProcessInfo.processInfo.environment["CONNECTAS_KAFKA_FETCH_WAIT_MS"].flatMap { Int($0) }
+        return wait.map { ["fetch.wait.max.ms": "\($0)"] } ?? [:]
+    }
 
     func topic(_ name: String) -> String { topicPrefix + name }
 
