@@ -81,11 +81,15 @@ let package = Package(
         .target(
             name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail", configuration],
             path: "Services/Notifier"),
-        .executableTarget(name: "policy-service", dependencies: ["PolicyService"], path: "Services/policy-service"),
+        // Each composition point imports the runtime itself: declared, so a change to it rebuilds the executable.
         .executableTarget(
-            name: "session-injector", dependencies: ["SessionInjector"], path: "Services/session-injector"),
-        .executableTarget(name: "audit-writer", dependencies: ["AuditWriter"], path: "Services/audit-writer"),
-        .executableTarget(name: "notifier", dependencies: ["Notifier"], path: "Services/notifier"),
+            name: "policy-service", dependencies: ["PolicyService", "ConnectAsService"], path: "Services/policy-service"),
+        .executableTarget(
+            name: "session-injector", dependencies: ["SessionInjector", "ConnectAsService"],
+            path: "Services/session-injector"),
+        .executableTarget(
+            name: "audit-writer", dependencies: ["AuditWriter", "ConnectAsService"], path: "Services/audit-writer"),
+        .executableTarget(name: "notifier", dependencies: ["Notifier", "ConnectAsService"], path: "Services/notifier"),
 
         // The platform's side of the contract, for the CLI, the tests and the benchmark.
         .target(

@@ -33,7 +33,13 @@ final class SuiteHarness: @unchecked Sendable {
 
     static func start(extraEnvironment: [String: String] = [:]) async throws -> SuiteHarness {
         let harness = try await SuiteHarness(extraEnvironment: extraEnvironment)
-        try await harness.launch()
+        do {
+            try await harness.launch()
+        } catch {
+            // Whatever did start must not outlive the test.
+            await harness.stop()
+            throw error
+        }
         return harness
     }
 
@@ -130,10 +136,14 @@ final class SuiteHarness: @unchecked Sendable {
         (try? String(contentsOf: logDirectory.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
     }
 
-    /// SIGTERM to every service, and waits for each to finish.
+    /// SIGTERM to every service, and waits for each to finish its work; SIGKILL for one still there after 30 s.
     func stop() async {
         for process in processes where process.isRunning { process.terminate() }
-        for process in processes { process.waitUntilExit() }
+        let deadline = ContinuousClock.now + .seconds(30)
+        while processes.contains(where: \.isRunning) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         processes = []
         await replies.stop()
         await producer.shutdown()
