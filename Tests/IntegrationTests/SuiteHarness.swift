@@ -19,7 +19,7 @@ final class SuiteHarness: @unchecked Sendable {
     let environment: [String: String]
     let ports: [String: Int]
     let logDirectory: URL
-    private var processes: [Process] = []
+    private var processes: [String: Process] = [:]
     let producer: KafkaProducer
     let platform: PlatformPublisher
     let replies: ReplyCollector
@@ -97,25 +97,45 @@ final class SuiteHarness: @unchecked Sendable {
     }
 
     private func launch() async throws {
+        for service in Self.services { try run(service) }
+        for service in Self.services {
+            try await waitUntilReady(service)
+        }
+    }
+
+    private func run(_ service: String) throws {
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
-        for service in Self.services {
+        do {
             let process = Process()
             process.executableURL = binaries.appendingPathComponent(service)
             var environment = self.environment
             environment["CONNECTAS_HTTP_PORT"] = "\(ports[service]!)"
             process.environment = environment
             let log = logDirectory.appendingPathComponent("\(service).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            if !FileManager.default.fileExists(atPath: log.path) {
+                FileManager.default.createFile(atPath: log.path, contents: nil)
+            }
             let handle = try FileHandle(forWritingTo: log)
+            handle.seekToEndOfFile()
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
-            processes.append(process)
+            processes[service] = process
         }
-        for service in Self.services {
-            try await waitUntilReady(service)
-        }
+    }
+
+    /// SIGKILL: the service gets no chance to finish anything, as when its machine dies.
+    func kill9(_ service: String) {
+        guard let process = processes[service], process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Starts a killed service again and waits until it is ready.
+    func restart(_ service: String) async throws {
+        try run(service)
+        try await waitUntilReady(service)
     }
 
     private func waitUntilReady(_ service: String) async throws {
@@ -138,13 +158,13 @@ final class SuiteHarness: @unchecked Sendable {
 
     /// SIGTERM to every service, and waits for each to finish its work; SIGKILL for one still there after 30 s.
     func stop() async {
-        for process in processes where process.isRunning { process.terminate() }
+        for process in processes.values where process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now + .seconds(30)
-        while processes.contains(where: \.isRunning) && ContinuousClock.now < deadline {
+        while processes.values.contains(where: \.isRunning) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        for process in processes where process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        processes = []
+        for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        processes = [:]
         await replies.stop()
         await producer.shutdown()
     }

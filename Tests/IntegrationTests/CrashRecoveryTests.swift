@@ -1,0 +1,82 @@
+import ConnectAsSchema
+import Foundation
+import Testing
+import TestSupport
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Services killed with SIGKILL while requests are in flight, then started again: every request still gets
+/// exactly one decision, one session and one link (the idempotent consumers, the outbox and the injector's
+/// idempotent Odoo script at work).
+@Suite(.serialized) struct CrashRecoveryTests {
+    @Test func killedServicesLoseNothingAndDuplicateNothing() async throws {
+        let harness = try await SuiteHarness.start()
+        do {
+            try await SessionLifeTests.seed(harness)
+            try await SessionLifeTests.seed(harness, environment: "acme-stage")
+            // Three per environment: the rate limit per minute.
+            let requests = (0..<6).map { _ in UUID().uuidString.lowercased() }
+            for (index, requestID) in requests.enumerated() {
+                try await harness.platform.publish(
+                    InitiateSession(
+                        requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
+                        actor: SessionLifeTests.actor, target: .login("demo.user"),
+                        reason: "Crash recovery check number \(index)", clientIp: "203.0.113.\(index + 10)",
+                        userAgent: "integration"))
+            }
+            // Killed as soon as the first link is out, so the other requests are somewhere in flight.
+            _ = try await harness.replies.reply(for: requests[0], timeout: .seconds(60))
+            harness.kill9("policy-service")
+            harness.kill9("session-injector")
+            try await harness.restart("policy-service")
+            try await harness.restart("session-injector")
+
+            for requestID in requests.dropFirst() {
+                let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(90)).reply
+                guard case .sessionLinkReply = reply.message else {
+                    Issue.record("request \(requestID) got \(reply.message)")
+                    continue
+                }
+                let record = try await Self.request(harness, requestID, untilEventTypes: 2)
+                let types = record.events.map { $0["type"] as? String ?? "" }
+                #expect(types.filter { $0.contains("InitiateApproved") }.count == 1, "\(types)")
+                #expect(types.filter { $0.contains("SessionLinkIssued") }.count == 1, "\(types)")
+                #expect(record.sessions.count == 1, "\(record.sessions)")
+            }
+            let first = try await Self.request(harness, requests[0], untilEventTypes: 2)
+            #expect(first.events.filter { ($0["type"] as? String ?? "").contains("SessionLinkIssued") }.count == 1)
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    /// audit-writer's record of one request, once it holds at least `count` events.
+    static func request(_ harness: SuiteHarness, _ requestID: String, untilEventTypes count: Int) async throws
+        -> (sessions: [[String: Any]], events: [[String: Any]])
+    {
+        let url = URL(string: "\(harness.auditBase)/v1/requests/\(requestID)")!
+        var last: (sessions: [[String: Any]], events: [[String: Any]]) = ([], [])
+        for _ in 0..<100 {
+            if let (data, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200,
+                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+            {
+                last = (object["sessions"] as? [[String: Any]] ?? [], object["events"] as? [[String: Any]] ?? [])
+                if last.events.count >= count { break }
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // A moment more, so a duplicate that was on its way would be there too.
+        try await Task.sleep(for: .seconds(1))
+        if let (data, _) = try? await URLSession.shared.data(from: url),
+            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+        {
+            last = (object["sessions"] as? [[String: Any]] ?? [], object["events"] as? [[String: Any]] ?? [])
+        }
+        return last
+    }
+}
