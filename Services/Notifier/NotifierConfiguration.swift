@@ -69,14 +69,7 @@ public struct NotifierConfiguration: Sendable {
     public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) async throws
         -> NotifierConfiguration
     {
-        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
-        if let file = environment["CONNECTAS_CONFIG_FILE"], !file.isEmpty {
-            // ServiceConfiguration.load has already reported a file it cannot read.
-            if let provider = try? await FileProvider<JSONSnapshot>(filePath: .init(file)) {
-                providers.append(provider)
-            }
-        }
-        return try NotifierConfiguration(reader: ConfigReader(providers: providers))
+        try NotifierConfiguration(reader: try await ServiceConfiguration.reader(environment: environment))
     }
 
     /// `addr@domain` or `Display Name <addr@domain>`.

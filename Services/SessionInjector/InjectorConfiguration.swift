@@ -69,17 +69,7 @@ public struct InjectorConfiguration: Sendable {
     ) async throws
         -> InjectorConfiguration
     {
-        var providers: [any ConfigProvider] = [EnvironmentVariablesProvider(environmentVariables: environment)]
-        if let file = environment["CONNECTAS_CONFIG_FILE"], !file.isEmpty {
-            do {
-                providers.append(try await FileProvider<JSONSnapshot>(filePath: .init(file)))
-            } catch {
-                throw ConfigurationError(
-                    key: "connectas.configFile", problem: "names \(file), which cannot be read as JSON (\(error))",
-                    fix: "point it at a readable JSON file or unset it")
-            }
-        }
-        return try InjectorConfiguration(reader: ConfigReader(providers: providers))
+        try InjectorConfiguration(reader: try await ServiceConfiguration.reader(environment: environment))
     }
 
     enum Key {
