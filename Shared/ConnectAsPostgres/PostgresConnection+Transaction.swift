@@ -1,6 +1,10 @@
 import Logging
 
 extension PostgresConnection {
+    /// Ten attempts span at least 0.65 s of pauses: enough for the transaction that won a conflict to commit on a
+    /// loaded machine (five, spanning 75 ms, lost to a slow COMMIT on a 2-core CI runner).
+    public static let defaultMaxAttempts = 10
+
     /// Runs `body` inside BEGIN … COMMIT, rolls back when it throws, and runs all of it again after a serialization
     /// failure (40001) or a deadlock (40P01), up to `maxAttempts` times with a short jittered pause in between.
     ///
@@ -8,7 +12,7 @@ extension PostgresConnection {
     @discardableResult
     public func transaction<T>(
         isolation: PostgresIsolationLevel = .serializable,
-        maxAttempts: Int = 5,
+        maxAttempts: Int = PostgresConnection.defaultMaxAttempts,
         callerIsolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {

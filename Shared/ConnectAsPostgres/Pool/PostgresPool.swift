@@ -46,7 +46,7 @@ public final class PostgresPool: Sendable {
     @discardableResult
     public func transaction<T>(
         isolation: PostgresIsolationLevel = .serializable,
-        maxAttempts: Int = 5,
+        maxAttempts: Int = PostgresConnection.defaultMaxAttempts,
         callerIsolation: isolated (any Actor)? = #isolation,
         _ body: (PostgresConnection) async throws -> T
     ) async throws -> T {
