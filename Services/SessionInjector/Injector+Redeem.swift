@@ -5,12 +5,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 extension Injector {
     /// `GET /connectas/redeem/<token>`: burns the link and hands the browser Odoo's session cookie.
     ///
@@ -31,7 +25,7 @@ extension Injector {
 
     func redeem(token: String, headers: HTTPFields, peer: String?) async -> Response {
         guard LinkToken.isWellFormed(token) else { return RedeemPages.gone }
-        let browserIp = Self.browserIp(headers, peer: peer)
+        let browserIp = browserIp(headers, peer: peer)
         let userAgent = Self.userAgent(headers)
         do {
             let redeemed = try await context.transaction { transaction -> (OdooSessionID, String)? in
@@ -73,29 +67,16 @@ extension Injector {
         }
     }
 
-    /// The browser's address as the environment's reverse proxy saw it: the last hop of X-Forwarded-For, which
-    /// the proxy appends (anything before it comes from the client and proves nothing); without a proxy, the peer.
-    static func browserIp(_ headers: HTTPFields, peer: String? = nil) -> String {
-        let forwarded = headers[values: RedeemPages.forwardedFor].joined(separator: ",")
-        if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
-            isIPAddress(last)
-        {
-            return last
-        }
-        if let peer, isIPAddress(peer) { return peer }
-        return "unknown"
+    /// The browser's address: the peer, or when the peer is a trusted proxy, what its `X-Forwarded-For` says.
+    func browserIp(_ headers: HTTPFields, peer: String?) -> String {
+        configuration.trustedProxies.browserAddress(
+            forwardedFor: headers[values: RedeemPages.forwardedFor], peer: peer)
     }
 
     static func userAgent(_ headers: HTTPFields) -> String {
         let raw = headers[.userAgent] ?? ""
         let clean = String(raw.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) })
         return String(clean.prefix(512))
-    }
-
-    static func isIPAddress(_ text: String) -> Bool {
-        var v4 = in_addr()
-        var v6 = in6_addr()
-        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 }
 

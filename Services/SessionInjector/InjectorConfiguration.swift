@@ -19,12 +19,15 @@ public struct InjectorConfiguration: Sendable {
     public var sshAttempts: Int
     /// The second delete after every session deletion (a request in flight may re-save a deleted session).
     public var secondDeleteDelay: Duration
+    /// The reverse proxies whose `X-Forwarded-For` names the browser (``TrustedProxies``).
+    var trustedProxies: TrustedProxies
 
     public init(
         secretKeyFile: String, sshKeyFile: String, linkBaseURL: String = "https://{domain}",
         redirectURL: String = "/web", linkLifetime: Duration = .seconds(300), odooTimeout: Duration = .seconds(60),
         sshAttempts: Int = 3, secondDeleteDelay: Duration = .seconds(5)
     ) {
+        self.trustedProxies = TrustedProxies(TrustedProxies.defaultList)!
         self.secretKeyFile = secretKeyFile
         self.sshKeyFile = sshKeyFile
         self.linkBaseURL = linkBaseURL
@@ -60,6 +63,14 @@ public struct InjectorConfiguration: Sendable {
             odooTimeout: try seconds(Key.odooTimeout, 60, 1...600),
             sshAttempts: try Self.integer(reader, Key.sshAttempts, 3, 1...5),
             secondDeleteDelay: try seconds(Key.secondDeleteDelay, 5, 1...300))
+        if let list = reader.string(forKey: ConfigKey(Key.trustedProxies)) {
+            guard let proxies = TrustedProxies(list) else {
+                throw ConfigurationError(
+                    key: Key.trustedProxies, problem: "is \"\(list)\"",
+                    fix: "list IP addresses and CIDR networks separated by commas, e.g. 10.0.0.0/8, ::1 (empty: none)")
+            }
+            trustedProxies = proxies
+        }
         _ = try LinkTemplates(configuration: self)
     }
 
@@ -81,6 +92,7 @@ public struct InjectorConfiguration: Sendable {
         static let odooTimeout = "connectas.injector.odooTimeoutSeconds"
         static let sshAttempts = "connectas.injector.sshAttempts"
         static let secondDeleteDelay = "connectas.injector.secondDeleteDelaySeconds"
+        static let trustedProxies = "connectas.injector.trustedProxies"
     }
 
     static func integer(

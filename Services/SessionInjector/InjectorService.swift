@@ -21,6 +21,7 @@ import Foundation
 /// | connectas.injector.odooTimeoutSeconds | CONNECTAS_INJECTOR_ODOO_TIMEOUT_SECONDS | 60 (1–600) |
 /// | connectas.injector.sshAttempts | CONNECTAS_INJECTOR_SSH_ATTEMPTS | 3 (1–5) |
 /// | connectas.injector.secondDeleteDelaySeconds | CONNECTAS_INJECTOR_SECOND_DELETE_DELAY_SECONDS | 5 (1–300) |
+/// | connectas.injector.trustedProxies | CONNECTAS_INJECTOR_TRUSTED_PROXIES | loopback and private ranges |
 ///
 /// - `secretKeyFile`: a key store file holding the base64 of 32 random bytes (`openssl rand -base64 32`), the
 ///   AES-256-GCM key that seals Odoo session ids at rest. Changing it makes the stored ones unreadable.

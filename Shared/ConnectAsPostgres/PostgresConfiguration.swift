@@ -6,7 +6,8 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public var url: String
     /// Connections the pool opens at most (lazily, on demand). Listeners use their own connection on top.
     public var maxConnections: Int
-    /// Bound on establishing one connection; libpq counts whole seconds and waits at least 2.
+    /// Bound on establishing one connection; libpq counts whole seconds and waits at least 2. It covers the server
+    /// forking a backend and the SCRAM exchange, which took over 5 s on a loaded 2-core machine.
     public var connectTimeout: Duration
     /// Shown in `pg_stat_activity`, so an operator can tell which service holds a connection.
     public var applicationName: String
@@ -22,7 +23,7 @@ public struct PostgresConfiguration: Sendable, CustomStringConvertible {
     public init(
         url: String,
         maxConnections: Int = 4,
-        connectTimeout: Duration = .seconds(5),
+        connectTimeout: Duration = .seconds(10),
         applicationName: String = "connect-as",
         schema: String? = nil,
         listenerPollInterval: Duration = .milliseconds(200),

@@ -54,6 +54,78 @@ import TestSupport
         await harness.stop()
     }
 
+    /// audit-writer and notifier killed while six redeems stream through them: each session is redeemed once in
+    /// the audit, notified once (one NotificationSent), e-mailed under one Message-ID, and the hash chain is whole.
+    /// E-mail itself is at-least-once: a kill between the SMTP server's OK and the commit sends the same message
+    /// (same Message-ID, which receivers deduplicate) again.
+    @Test func killedAuditWriterAndNotifierKeepOneRecordAndOneNotificationPerSession() async throws {
+        let harness = try await SuiteHarness.start()
+        do {
+            try await SessionLifeTests.seed(harness)
+            try await SessionLifeTests.seed(harness, environment: "acme-stage")
+            var links: [SessionLinkReply] = []
+            for index in 0..<6 {
+                let requestID = UUID().uuidString.lowercased()
+                try await harness.platform.publish(
+                    InitiateSession(
+                        requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
+                        actor: SessionLifeTests.actor, target: .login("demo.user"),
+                        reason: "Crash recovery check number \(index)", clientIp: "203.0.113.\(index + 10)",
+                        userAgent: "integration"))
+                let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(60)).reply
+                guard case .sessionLinkReply(let link) = reply.message else {
+                    Issue.record("request \(requestID) got \(reply.message)")
+                    throw HarnessError("no link")
+                }
+                links.append(link)
+            }
+            let since = Date()
+            #expect(try CurlResponse.get(links[0].url.absoluteString).status == 303)
+            harness.kill9("audit-writer")
+            harness.kill9("notifier")
+            for link in links.dropFirst() { #expect(try CurlResponse.get(link.url.absoluteString).status == 303) }
+            try await harness.restart("audit-writer")
+            try await harness.restart("notifier")
+
+            for link in links {
+                let trail = try await SessionLifeTests.auditTrail(
+                    harness, session: link.sessionId, until: "redeemed", withEvent: "NotificationSent")
+                let types = (trail["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
+                #expect(types.filter { $0.contains(".SessionRedeemed.") }.count == 1, "\(types)")
+                #expect(types.filter { $0.contains(".NotificationSent.") }.count == 1, "\(types)")
+                let messageIDs = try Self.messageIDs(in: harness.maildir, mentioning: link.sessionId, since: since)
+                #expect(messageIDs.count >= 1 && Set(messageIDs).count == 1, "\(messageIDs)")
+            }
+            let verify = try await Self.json("\(harness.auditBase)/v1/verify")
+            #expect(verify["intact"] as? Bool == true, "\(verify)")
+        } catch {
+            await harness.stop()
+            throw error
+        }
+        await harness.stop()
+    }
+
+    /// The Message-ID header of every e-mail since `since` whose Message-ID names `session`.
+    static func messageIDs(in maildir: String, mentioning session: String, since: Date) throws -> [String] {
+        let folder = URL(fileURLWithPath: maildir).appendingPathComponent("new")
+        let files = try FileManager.default.contentsOfDirectory(
+            at: folder, includingPropertiesForKeys: [.contentModificationDateKey])
+        return files.compactMap { file -> String? in
+            guard let modified = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate,
+                modified >= since.addingTimeInterval(-1),
+                let body = try? String(contentsOf: file, encoding: .utf8)
+            else { return nil }
+            let header = body.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("message-id:") }
+            guard let header, header.contains(session) else { return nil }
+            return header.dropFirst("message-id:".count).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+    }
+
+    static func json(_ url: String) async throws -> [String: Any] {
+        let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+
     /// audit-writer's record of one request, once it holds at least `count` events.
     static func request(_ harness: SuiteHarness, _ requestID: String, untilEventTypes count: Int) async throws
         -> (sessions: [[String: Any]], events: [[String: Any]])

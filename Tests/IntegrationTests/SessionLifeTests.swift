@@ -32,8 +32,7 @@ import TestSupport
                     hostKeyFingerprint: try StackEnvironment.require("CONNECTAS_SSH_HOST_FINGERPRINT")),
                 odooVersion: "17.0", database: try StackEnvironment.require("CONNECTAS_ODOO_DB"),
                 runtime: .host(command: command, runAsUser: nil), preflight: Preflight(ok: true)))
-        // State and commands travel on different topics; give policy-service a moment to apply the state.
-        try await Task.sleep(for: .seconds(2))
+        try await harness.waitUntilPolicyKnows(org: org, member: actor.platformUserId, environment: environment)
     }
 
     /// Asks for a session as `login` and returns the link reply.
@@ -52,7 +51,9 @@ import TestSupport
     }
 
     /// The audit-writer's view of a session, once `status` is reached.
-    static func auditTrail(_ harness: SuiteHarness, session: String, until status: String) async throws -> [String: Any] {
+    static func auditTrail(
+        _ harness: SuiteHarness, session: String, until status: String, withEvent event: String? = nil
+    ) async throws -> [String: Any] {
         let url = URL(string: "\(harness.auditBase)/v1/sessions/\(session)")!
         var last: [String: Any] = [:]
         for _ in 0..<100 {
@@ -61,11 +62,16 @@ import TestSupport
                 let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             {
                 last = object
-                if (object["session"] as? [String: Any])?["status"] as? String == status { return object }
+                let types = (object["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
+                if (object["session"] as? [String: Any])?["status"] as? String == status,
+                    event.map({ wanted in types.contains { $0.contains(".\(wanted).") } }) ?? true
+                {
+                    return object
+                }
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        Issue.record("the session never reached \(status) in the audit; last seen: \(last)")
+        Issue.record("the session never reached \(status) (with \(event ?? "any event")) in the audit; last: \(last)")
         return last
     }
 
@@ -114,6 +120,8 @@ import TestSupport
             let mail = try await Self.mail(in: harness.maildir, mentioning: "Marc Demo", since: link.expiresAt)
             #expect(mail.contains("marc.demo@example.com"))
             #expect(mail.contains("alice@hosting.example"))
+
+            try Self.expectNoSecretKept(by: harness, token: link.url.lastPathComponent, sid: cookie, session: link)
         } catch {
             await harness.stop()
             throw error
@@ -159,6 +167,29 @@ import TestSupport
             throw error
         }
         await harness.stop()
+    }
+
+    /// DESIGN.md section 4 over everything the four services wrote while running at debug level: the one-time
+    /// token and the Odoo session id are in no log and no table (only the token's hash and the sealed id are), and
+    /// no line of the SSH private key is in any log.
+    static func expectNoSecretKept(
+        by harness: SuiteHarness, token: String, sid: String, session link: SessionLinkReply
+    ) throws {
+        let dump = try harness.databaseDump()
+        #expect(dump.contains(link.sessionId), "the dump should hold the session's rows")
+        #expect(!dump.contains(token), "the one-time token is stored in clear")
+        #expect(!dump.contains(sid), "the Odoo session id is stored in clear")
+        let keyFile = try StackEnvironment.require("CONNECTAS_SSH_KEY_ED25519")
+        let keyLines = try String(contentsOfFile: keyFile, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("-----") && $0.count >= 16 }
+        #expect(!keyLines.isEmpty)
+        for service in SuiteHarness.services {
+            let log = harness.log(of: service)
+            #expect(!log.isEmpty, "\(service) wrote no log")
+            #expect(!log.contains(token), "\(service) logged the one-time token")
+            #expect(!log.contains(sid), "\(service) logged the Odoo session id")
+            for line in keyLines { #expect(!log.contains(line), "\(service) logged the SSH private key") }
+        }
     }
 
     /// The newest message in the SMTP server's maildir that mentions `text`.

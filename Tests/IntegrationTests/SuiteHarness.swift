@@ -152,6 +152,47 @@ final class SuiteHarness: @unchecked Sendable {
         throw HarnessError("\(service) was not ready within 60 s; its log: \(log(of: service).suffix(3000))")
     }
 
+    /// Waits until policy-service has stored the org, its member and the environment: state and commands travel on
+    /// different topics, so a command sent earlier could be decided before the state it needs.
+    func waitUntilPolicyKnows(org: String, member: String, environment: String) async throws {
+        let pool = try PostgresPool(
+            configuration: PostgresConfiguration(url: Self.url(adminURL, database: database), maxConnections: 1),
+            logger: Logger(label: "integration"))
+        let deadline = ContinuousClock.now + .seconds(60)
+        var known = 0
+        while known != 3 && ContinuousClock.now < deadline {
+            known =
+                (try? await pool.query(
+                    """
+                    SELECT ((SELECT count(*) FROM policy_service.orgs WHERE org_id = $1)
+                        + (SELECT count(*) FROM policy_service.members WHERE org_id = $1 AND platform_user_id = $2)
+                        + (SELECT count(*) FROM policy_service.environments WHERE environment_id = $3))::int
+                    """, org, member, environment
+                ).scalar(as: Int.self)) ?? 0
+            if known != 3 { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        await pool.close()
+        guard known == 3 else {
+            throw HarnessError(
+                "policy-service did not store \(org)/\(environment) within 60 s: "
+                    + String(log(of: "policy-service").suffix(2000)))
+        }
+    }
+
+    /// Every row the four services keep in this test's database, as `pg_dump --data-only` writes it.
+    func databaseDump() throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["pg_dump", "--data-only", "--no-owner", Self.url(adminURL, database: database)]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw HarnessError("pg_dump exited \(process.terminationStatus)") }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     func log(of service: String) -> String {
         (try? String(contentsOf: logDirectory.appendingPathComponent("\(service).log"), encoding: .utf8)) ?? ""
     }

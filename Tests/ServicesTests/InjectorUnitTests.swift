@@ -86,6 +86,10 @@ import Testing
         #expect(defaults.redirectURL == "/web")
         #expect(defaults.linkLifetime == .seconds(300))
         #expect(defaults.sshAttempts == 3)
+        #expect(defaults.trustedProxies.contains("127.0.0.1") && defaults.trustedProxies.contains("10.1.2.3"))
+        #expect(!defaults.trustedProxies.contains("203.0.113.5"))
+        let direct = try read(keys.merging(["CONNECTAS_INJECTOR_TRUSTED_PROXIES": ""]) { $1 })
+        #expect(direct.trustedProxies.networks.isEmpty)
         let set = try read(keys.merging(["CONNECTAS_INJECTOR_LINK_TTL_SECONDS": "2"]) { $1 })
         #expect(set.linkLifetime == .seconds(2))
         #expect {
@@ -121,17 +125,54 @@ import Testing
         #expect(throws: ConfigurationError.self) { try store(good, directory) }
     }
 
-    @Test func browserAddressIsTheProxysLastHop() {
+    @Test func forwardedForIsBelievedOnlyFromATrustedProxy() throws {
+        let proxies = try #require(TrustedProxies("10.0.0.0/8, 192.0.2.7, fd00::/8"))
+        // A browser that reaches the injector directly is its own peer, whatever header it writes.
+        #expect(proxies.browserAddress(forwardedFor: ["203.0.113.5"], peer: "198.51.100.9") == "198.51.100.9")
+        // Behind a trusted proxy: the rightmost hop that is not a trusted proxy; earlier hops are the client's.
+        #expect(proxies.browserAddress(forwardedFor: ["1.2.3.4, 203.0.113.5"], peer: "10.1.2.3") == "203.0.113.5")
+        #expect(
+            proxies.browserAddress(forwardedFor: ["1.2.3.4, 203.0.113.5", "10.9.9.9"], peer: "192.0.2.7")
+                == "203.0.113.5")
+        #expect(proxies.browserAddress(forwardedFor: ["2001:db8::1"], peer: "fd00::2") == "2001:db8::1")
+        #expect(proxies.browserAddress(forwardedFor: [], peer: "10.1.2.3") == "10.1.2.3")
+        // Only trusted hops: the leftmost is as close to the browser as anyone can tell.
+        #expect(proxies.browserAddress(forwardedFor: ["10.0.0.1, 10.0.0.2"], peer: "10.1.2.3") == "10.0.0.1")
+        #expect(proxies.browserAddress(forwardedFor: ["203.0.113.5, <script>"], peer: "10.1.2.3") == "unknown")
+        // A dual-stack socket reports IPv4 peers as IPv4-mapped IPv6.
+        #expect(proxies.browserAddress(forwardedFor: ["203.0.113.5"], peer: "::ffff:10.0.0.1") == "203.0.113.5")
+        #expect(proxies.browserAddress(forwardedFor: ["203.0.113.5"], peer: "::ffff:198.51.100.9") == "198.51.100.9")
+        #expect(proxies.browserAddress(forwardedFor: ["203.0.113.5"], peer: nil) == "unknown")
+        let none = try #require(TrustedProxies(""))
+        #expect(none.browserAddress(forwardedFor: ["203.0.113.5"], peer: "127.0.0.1") == "127.0.0.1")
+    }
+
+    @Test(arguments: ["10.0.0.0/33", "fd00::/129", "10.0.0.0/", "example.com", "10.0.0.0/8/8", "10.0.0.0/-1"])
+    func badProxyListsAreRefused(_ list: String) {
+        #expect(TrustedProxies(list) == nil)
+        let environment = [
+            "CONNECTAS_INJECTOR_SECRET_KEY_FILE": "/k", "CONNECTAS_INJECTOR_SSH_KEY_FILE": "/s",
+            "CONNECTAS_INJECTOR_TRUSTED_PROXIES": list,
+        ]
+        #expect {
+            try InjectorConfiguration(
+                reader: ConfigReader(provider: EnvironmentVariablesProvider(environmentVariables: environment)))
+        } throws: { ($0 as? ConfigurationError)?.environmentVariable == "CONNECTAS_INJECTOR_TRUSTED_PROXIES" }
+    }
+
+    @Test func prefixesMatchBitByBit() throws {
+        let proxies = try #require(TrustedProxies("172.16.0.0/12, 0.0.0.0/0"))
+        #expect(proxies.contains("172.31.255.255"))
+        #expect(proxies.contains("8.8.8.8"))
+        #expect(!proxies.contains("2001:db8::1"))
+        let narrow = try #require(TrustedProxies("172.16.0.0/12"))
+        #expect(narrow.contains("172.16.0.1") && narrow.contains("172.31.0.1"))
+        #expect(!narrow.contains("172.32.0.1") && !narrow.contains("172.15.255.255"))
+    }
+
+    @Test func userAgentsAreCleanedAndCut() {
         var headers = HTTPFields()
-        #expect(Injector.browserIp(headers) == "unknown")
-        #expect(Injector.browserIp(headers, peer: "198.51.100.9") == "198.51.100.9")
-        headers[HTTPField.Name("X-Forwarded-For")!] = "1.2.3.4, 203.0.113.5"
-        #expect(Injector.browserIp(headers) == "203.0.113.5")
-        headers[HTTPField.Name("X-Forwarded-For")!] = "2001:db8::1"
-        #expect(Injector.browserIp(headers) == "2001:db8::1")
-        headers[HTTPField.Name("X-Forwarded-For")!] = "203.0.113.5, <script>"
-        #expect(Injector.browserIp(headers) == "unknown")
-        headers[.userAgent] = "Agent/1.0 " + String(repeating: "x", count: 600)
+        headers[.userAgent] = "Agent/1.0\u{7} " + String(repeating: "x", count: 600)
         #expect(Injector.userAgent(headers).count == 512)
         #expect(Injector.userAgent(headers).hasPrefix("Agent/1.0 "))
     }

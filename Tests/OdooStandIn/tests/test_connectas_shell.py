@@ -406,6 +406,26 @@ def test_the_result_is_one_ascii_line(odoo):
     assert len(lines) == 1 and lines[0].startswith('CONNECTAS-RESULT {')
 
 
+def test_no_password_hash_or_secret_leaves_the_server(odoo):
+    """DESIGN.md section 4: the session token is computed inside Odoo; no hash and no secret is ever sent back."""
+    hashes = [h for (h,) in odoo.sql('SELECT password FROM res_users WHERE password IS NOT NULL')]
+    [(secret,)] = odoo.sql("SELECT value FROM ir_config_parameter WHERE key = 'database.secret'")
+    assert hashes and secret
+    requests = [
+        {'op': 'create_session', 'requestId': 'req-leak', 'user': {'login': 'alice'}, 'protectAdministrators': True},
+        {'op': 'list_users'},
+        {'op': 'list_users', 'search': 'a'},
+    ]
+    for request in requests:
+        proc = subprocess.run(odoo.command(), input=build_stdin(request), stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, check=True)
+        out = proc.stdout.decode() + proc.stderr.decode()
+        assert parse_result(proc.stdout)['ok'] is True
+        for leaked in hashes + [secret]:
+            assert leaked not in out
+        assert 'pbkdf2' not in out
+
+
 def test_shell_must_be_the_first_argument(odoo):
     """Real Odoo takes the sub-command from argv[1] only: `odoo-bin -c CONF shell ...` starts the server."""
     proc = subprocess.run([str(ODOO_BIN), '-c', str(odoo.conf), 'shell', '-d', DB, '--no-http', '--log-level=warn'],
