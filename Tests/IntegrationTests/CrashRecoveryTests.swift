@@ -111,8 +111,8 @@ import TestSupport
         let files = try FileManager.default.contentsOfDirectory(
             at: folder, includingPropertiesForKeys: [.contentModificationDateKey])
         return files.compactMap { file -> String? in
-            guard let modified = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate,
-                modified >= since.addingTimeInterval(-1),
+            let values = try? file.resourceValues(forKeys: [.contentModificationDateKey])
+            guard let modified = values?.contentModificationDate, modified >= since.addingTimeInterval(-1),
                 let body = try? String(contentsOf: file, encoding: .utf8)
             else { return nil }
             let header = body.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("message-id:") }
