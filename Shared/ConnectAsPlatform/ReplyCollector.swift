@@ -4,8 +4,9 @@ import Foundation
 import Logging
 import Synchronization
 
-/// The platform side of the contract: reads `connectas.replies` in a group of its own and hands each reply to whoever waits for its request id, with
-/// the instant it arrived (what the benchmark measures).
+/// The platform side of the contract: reads `connectas.replies` in a group of its own and hands each reply to
+/// whoever waits for its request id, with the instant it arrived (what the benchmark measures). Pointed at another
+/// topic with a filter, it does the same for events (the benchmark times the decision on `connectas.events`).
 public final class ReplyCollector: Sendable {
     public typealias Arrival = (reply: DecodedEvent, at: ContinuousClock.Instant)
 
@@ -15,16 +16,20 @@ public final class ReplyCollector: Sendable {
     }
 
     private let consumer: KafkaConsumer
+    private let accepts: @Sendable (DecodedEvent) -> Bool
     private let state = Mutex(State())
     private let reader = Mutex<Task<Void, Never>?>(nil)
 
-    private init(consumer: KafkaConsumer) {
+    private init(consumer: KafkaConsumer, accepts: @escaping @Sendable (DecodedEvent) -> Bool) {
         self.consumer = consumer
+        self.accepts = accepts
     }
 
     /// Joins a fresh group from the earliest offset, so a reply that comes before the group is joined is not missed.
+    /// Only messages `accepts` keeps are handed out (the first per request id wins a waiter).
     public static func start(
-        bootstrapServers: [String], topic: String, logger: Logger, properties: [String: String] = [:]
+        bootstrapServers: [String], topic: String, logger: Logger, properties: [String: String] = [:],
+        accepts: @escaping @Sendable (DecodedEvent) -> Bool = { _ in true }
     ) async throws -> ReplyCollector {
         let consumer = try await KafkaConsumer.connect(
             configuration: KafkaConsumerConfiguration(
@@ -33,7 +38,7 @@ public final class ReplyCollector: Sendable {
                 sessionTimeout: .seconds(6), autoOffsetReset: .earliest, shutdownGracePeriod: .seconds(1),
                 properties: properties),
             logger: logger)
-        let collector = ReplyCollector(consumer: consumer)
+        let collector = ReplyCollector(consumer: consumer, accepts: accepts)
         collector.reader.withLock { $0 = Task { await collector.read() } }
         return collector
     }
@@ -43,7 +48,7 @@ public final class ReplyCollector: Sendable {
             for try await record in consumer.messages {
                 let now = ContinuousClock.now
                 guard let value = record.value, let reply = try? EventCodec.decode(value),
-                    let requestID = reply.attributes.correlationId
+                    let requestID = reply.attributes.correlationId, accepts(reply)
                 else { continue }
                 let waiter = state.withLock { state -> CheckedContinuation<Arrival, any Error>? in
                     if let waiter = state.waiters.removeValue(forKey: requestID) { return waiter }

@@ -15,6 +15,8 @@ import TestSupport
 final class SuiteHarness: @unchecked Sendable {
     static let services = ["policy-service", "session-injector", "audit-writer", "notifier"]
 
+    /// Each service's processes: its name for the first replica, `<name>#2`, `<name>#3`… for the others.
+    let instances: [String]
     let prefix: String
     let environment: [String: String]
     let ports: [String: Int]
@@ -31,8 +33,8 @@ final class SuiteHarness: @unchecked Sendable {
     let odooURL: String
     let maildir: String
 
-    static func start(extraEnvironment: [String: String] = [:]) async throws -> SuiteHarness {
-        let harness = try await SuiteHarness(extraEnvironment: extraEnvironment)
+    static func start(extraEnvironment: [String: String] = [:], replicas: Int = 1) async throws -> SuiteHarness {
+        let harness = try await SuiteHarness(extraEnvironment: extraEnvironment, replicas: replicas)
         do {
             try await harness.launch()
         } catch {
@@ -43,7 +45,7 @@ final class SuiteHarness: @unchecked Sendable {
         return harness
     }
 
-    private init(extraEnvironment: [String: String]) async throws {
+    private init(extraEnvironment: [String: String], replicas: Int) async throws {
         let logger = Logger(label: "integration")
         let prefix = StackEnvironment.uniqueName("it") + "."
         self.prefix = prefix
@@ -64,7 +66,10 @@ final class SuiteHarness: @unchecked Sendable {
         let key = directory.appendingPathComponent("injector-secret.key")
         try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedData().write(to: key)
         var ports: [String: Int] = [:]
-        for service in Self.services { ports[service] = try Self.freePort() }
+        instances = Self.services.flatMap { service in
+            (1...replicas).map { $0 == 1 ? service : "\(service)#\($0)" }
+        }
+        for instance in instances { ports[instance] = try Self.freePort() }
         self.ports = ports
         environment.merge(
             [
@@ -97,22 +102,21 @@ final class SuiteHarness: @unchecked Sendable {
     }
 
     private func launch() async throws {
-        for service in Self.services { try run(service) }
-        for service in Self.services {
-            try await waitUntilReady(service)
-        }
+        for instance in instances { try run(instance) }
+        for instance in instances { try await waitUntilReady(instance) }
     }
 
-    private func run(_ service: String) throws {
+    private func run(_ instance: String) throws {
         let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent()
         do {
             let process = Process()
+            let service = String(instance.prefix { $0 != "#" })
             process.executableURL = binaries.appendingPathComponent(service)
             var environment = self.environment
-            environment["CONNECTAS_HTTP_PORT"] = "\(ports[service]!)"
+            environment["CONNECTAS_HTTP_PORT"] = "\(ports[instance]!)"
             process.environment = environment
-            let log = logDirectory.appendingPathComponent("\(service).log")
+            let log = logDirectory.appendingPathComponent("\(instance).log")
             if !FileManager.default.fileExists(atPath: log.path) {
                 FileManager.default.createFile(atPath: log.path, contents: nil)
             }
@@ -121,7 +125,7 @@ final class SuiteHarness: @unchecked Sendable {
             process.standardOutput = handle
             process.standardError = handle
             try process.run()
-            processes[service] = process
+            processes[instance] = process
         }
     }
 

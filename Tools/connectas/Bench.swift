@@ -15,6 +15,8 @@ struct Bench: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
     @Option(help: "Initiations to send.") var count = 200
+    @Option(help: "Initiations sent first and reported apart (connections, caches and metadata warming up).")
+    var warmup = 10
     @Option(help: "Bare round trips measured for each floor component.") var floorSamples = 50
     @Option(help: "Odoo login to target.") var login = "demo.user"
 
@@ -29,19 +31,27 @@ struct Bench: AsyncParsableCommand {
 
         // Rate limits allow 3 initiations per environment per minute and 5 per client IP per hour: spread the
         // requests over enough environments and addresses that none is hit.
-        let environments = (count + 2) / 3
+        let total = warmup + count
+        let environments = (total + 2) / 3
         // Each run has environments and addresses of its own: the rate limits remember earlier runs.
         let run = String(UUID().uuidString.prefix(8).lowercased())
         let network = Int.random(in: 0...255)
         try await seed(stack, environments: environments, run: run)
         let collector = try await ReplyCollector.start(connection)
+        // Where the time goes: the decision is seen on the events topic, between the command and the link.
+        let decisions = try await ReplyCollector.start(connection, topic: DefaultTopic.events) {
+            $0.type == InitiateApproved.eventType
+        }
         try await collector.waitUntilAssigned()
-        print("sending \(count) initiations, one at a time…")
+        try await decisions.waitUntilAssigned()
+        print("sending \(warmup) warm-up initiations, then \(count), one at a time…")
+        var warmupLatencies: [Double] = []
         var latencies: [Double] = []
+        var toDecision: [Double] = [], decisionToLink: [Double] = []
         var failures = 0
         let started = ContinuousClock.now
         try await PlatformPublisher.with(connection) { publisher in
-            for index in 0..<count {
+            for index in 0..<total {
                 let requestID = UUID().uuidString.lowercased()
                 let command = InitiateSession(
                     requestId: requestID, orgId: "bench-org", environmentId: "bench-\(run)-\(index % environments)",
@@ -51,8 +61,14 @@ struct Bench: AsyncParsableCommand {
                 let sent = ContinuousClock.now
                 try await publisher.publish(command)
                 let arrival = try await collector.reply(for: requestID, timeout: .seconds(60))
-                if case .sessionLinkReply = arrival.reply.message {
+                if index < warmup {
+                    warmupLatencies.append((arrival.at - sent).milliseconds)
+                } else if case .sessionLinkReply = arrival.reply.message {
                     latencies.append((arrival.at - sent).milliseconds)
+                    if let decided = try? await decisions.reply(for: requestID, timeout: .seconds(5)) {
+                        toDecision.append((decided.at - sent).milliseconds)
+                        decisionToLink.append((arrival.at - decided.at).milliseconds)
+                    }
                 } else {
                     failures += 1
                 }
@@ -60,22 +76,34 @@ struct Bench: AsyncParsableCommand {
         }
         let elapsed = (ContinuousClock.now - started).milliseconds / 1000
         await collector.stop()
+        await decisions.stop()
 
         guard !latencies.isEmpty else { throw CLIError("no initiation got a link (\(failures) did not)") }
         let p50 = latencies.percentile(50), p99 = latencies.percentile(99)
         print(
             """
 
-            initiations: \(latencies.count) with a link, \(failures) without, in \(String(format: "%.1f", elapsed)) s
+            warm-up: \(warmupLatencies.count) initiations, first \(format(warmupLatencies.first ?? 0)) ms, \
+            max \(format(warmupLatencies.max() ?? 0)) ms (not counted below)
+            initiations: \(latencies.count) with a link, \(failures) without, \
+            in \(String(format: "%.1f", elapsed)) s with the warm-up
             floor components: Kafka round trip p50 \(format(kafka.percentile(50))) ms (×\(Self.kafkaHops) hops), \
             SSH exec round trip p50 \(format(ssh.percentile(50))) ms
             floor: \(format(floor)) ms
             InitiateSession → link: p50 \(format(p50)) ms, p99 \(format(p99)) ms
             ratio to floor: p50 \(String(format: "%.2f", p50 / floor))×, p99 \(String(format: "%.2f", p99 / floor))×
+              command → InitiateApproved seen (policy-service, 2 Kafka hops): \(stage(toDecision))
+              InitiateApproved seen → link (session-injector, Odoo shell over SSH): \(stage(decisionToLink))
             """)
     }
 
     func format(_ milliseconds: Double) -> String { String(format: "%.1f", milliseconds) }
+
+    func stage(_ samples: [Double]) -> String {
+        guard !samples.isEmpty else { return "not seen" }
+        return "p50 \(format(samples.percentile(50))) ms, p99 \(format(samples.percentile(99))) ms, "
+            + "max \(format(samples.max() ?? 0)) ms"
+    }
 
     /// Produce→consume round trips through the broker on a topic of the benchmark's own, one at a time.
     func kafkaRoundTrips() async throws -> [Double] {

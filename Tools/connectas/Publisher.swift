@@ -18,10 +18,13 @@ extension PlatformPublisher {
 }
 
 extension ReplyCollector {
-    static func start(_ options: ConnectionOptions) async throws -> ReplyCollector {
+    static func start(
+        _ options: ConnectionOptions, topic: String = DefaultTopic.replies,
+        accepts: @escaping @Sendable (DecodedEvent) -> Bool = { _ in true }
+    ) async throws -> ReplyCollector {
         try await start(
-            bootstrapServers: options.bootstrapServers, topic: options.topic(DefaultTopic.replies),
-            logger: options.logger, properties: options.consumerProperties)
+            bootstrapServers: options.bootstrapServers, topic: options.topic(topic), logger: options.logger,
+            properties: options.consumerProperties, accepts: accepts)
     }
 }
 
