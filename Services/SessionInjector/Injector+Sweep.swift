@@ -47,6 +47,53 @@ extension Injector {
         }
     }
 
+    /// What became of one row's Odoo session in ``deleteOdooSessions(_:)``.
+    enum DeleteOutcome: Sendable {
+        case deleted
+        /// The stored id does not open under this key store (logged as critical): nothing can delete it.
+        case unopenable
+        case failed(OdooShellError)
+        /// Shutting down, or an error outside the shell: the row's lease runs out and the next pass retries it.
+        case interrupted
+    }
+
+    /// Deletes the Odoo sessions of `records` with one run of the shell per server and database (up to
+    /// ``OdooShell/maxSessionsPerDelete`` sessions each), the servers side by side: a burst of expiries costs
+    /// Odoo's start-up once per server, and leaves the SSH channels to the sessions being created.
+    func deleteOdooSessions(_ records: [SessionRecord]) async -> [String: DeleteOutcome] {
+        var outcomes: [String: DeleteOutcome] = [:]
+        var byTarget: [OdooTarget: [(sessionId: String, sid: OdooSessionID)]] = [:]
+        for record in records {
+            guard let sid = openSid(record) else {
+                outcomes[record.sessionId] = .unopenable
+                continue
+            }
+            byTarget[record.odooTarget, default: []].append((record.sessionId, sid))
+        }
+        let shell = self.shell
+        return await withTaskGroup(of: [String: DeleteOutcome].self) { group in
+            for (target, sessions) in byTarget {
+                for start in stride(from: 0, to: sessions.count, by: OdooShell.maxSessionsPerDelete) {
+                    let chunk = Array(sessions[start..<min(start + OdooShell.maxSessionsPerDelete, sessions.count)])
+                    group.addTask {
+                        let outcome: DeleteOutcome
+                        do {
+                            _ = try await shell.deleteSessions(on: target, sids: chunk.map(\.sid))
+                            outcome = .deleted
+                        } catch let error as OdooShellError {
+                            outcome = .failed(error)
+                        } catch {
+                            outcome = .interrupted
+                        }
+                        return Dictionary(uniqueKeysWithValues: chunk.map { ($0.sessionId, outcome) })
+                    }
+                }
+            }
+            for await chunkOutcomes in group { outcomes.merge(chunkOutcomes) { $1 } }
+            return outcomes
+        }
+    }
+
     private func forEach(_ records: [SessionRecord], _ body: @escaping @Sendable (SessionRecord) async -> Void) async {
         await withTaskGroup(of: Void.self) { group in
             for record in records { group.addTask { await body(record) } }
@@ -66,9 +113,10 @@ extension Injector {
             status = 'issued' \
             AND ((link_expires_at <= now() AND link_burnt_at IS NULL) OR session_expires_at <= now())
             """,
-            order: "link_expires_at")
+            order: "link_expires_at", limit: OdooShell.maxSessionsPerDelete)
+        let outcomes = await deleteOdooSessions(due)
         await forEach(due) { record in
-            await deleteThenClose(record, as: .expired) { transaction in
+            await closeAfterDelete(record, outcomes[record.sessionId] ?? .interrupted, as: .expired) { transaction in
                 try await transaction.publish(
                     LinkExpired(
                         requestId: record.requestId, orgId: record.orgId, environmentId: record.environmentId,
@@ -81,9 +129,12 @@ extension Injector {
     // MARK: - Maximum duration
 
     func endExpiredSessions() async throws {
-        let due = try await claim("status = 'redeemed' AND session_expires_at <= now()", order: "session_expires_at")
+        let due = try await claim(
+            "status = 'redeemed' AND session_expires_at <= now()", order: "session_expires_at",
+            limit: OdooShell.maxSessionsPerDelete)
+        let outcomes = await deleteOdooSessions(due)
         await forEach(due) { record in
-            await deleteThenClose(record, as: .ended) { transaction in
+            await closeAfterDelete(record, outcomes[record.sessionId] ?? .interrupted, as: .ended) { transaction in
                 try await transaction.publish(
                     SessionEnded(
                         requestId: record.requestId, orgId: record.orgId, environmentId: record.environmentId,
@@ -94,24 +145,26 @@ extension Injector {
         }
     }
 
-    /// Deletes the Odoo session of an active row, then closes the row and publishes what `publish` says, unless
-    /// something else closed it meanwhile. A failed delete is retried with backoff, and after `sshAttempts` (or at
-    /// once for a host key mismatch) the session is marked failed and its delete left to ``makePendingDeletes()``.
-    private func deleteThenClose(
-        _ record: SessionRecord, as status: SessionRecord.Status,
+    /// Closes an active row after its Odoo session was deleted, and publishes what `publish` says, unless something
+    /// else closed it meanwhile. A failed delete is retried with backoff, and after `sshAttempts` (or at once for a
+    /// host key mismatch) the session is marked failed and its delete left to ``makePendingDeletes()``.
+    private func closeAfterDelete(
+        _ record: SessionRecord, _ outcome: DeleteOutcome, as status: SessionRecord.Status,
         publish: @escaping @Sendable (ServiceTransaction) async throws -> Void
     ) async {
         var logger = logger
         logger[metadataKey: InjectorLoggingKeys.sessionId] = "\(record.sessionId)"
         do {
-            guard let sid = openSid(record) else {
+            switch outcome {
+            case .deleted:
+                break
+            case .interrupted:
+                return
+            case .unopenable:
                 return try await giveUp(
                     record, error: OdooShellError(.internalError, "the stored session id cannot be opened"),
                     retryDelete: false)
-            }
-            do {
-                try await shell.deleteSession(on: record.odooTarget, sid: sid)
-            } catch let error as OdooShellError {
+            case .failed(let error):
                 let attempts = record.deleteAttempts + 1
                 guard error.isRetriable, attempts < configuration.sshAttempts else {
                     return try await giveUp(record, error: error, retryDelete: true)
@@ -176,24 +229,26 @@ extension Injector {
     /// flight may have re-saved the session), and deletes that failed, retried with backoff for about a day.
     func makePendingDeletes() async throws {
         let due = try await claim(
-            "delete_due_at <= now() AND status NOT IN ('issued', 'redeemed')", order: "delete_due_at")
+            "delete_due_at <= now() AND status NOT IN ('issued', 'redeemed')", order: "delete_due_at",
+            limit: OdooShell.maxSessionsPerDelete)
+        let outcomes = await deleteOdooSessions(due)
         await forEach(due) { record in
             do {
-                guard let sid = openSid(record) else {
+                switch outcomes[record.sessionId] ?? .interrupted {
+                case .interrupted:
+                    return
+                case .unopenable:
                     try await context.pool.query(
                         "UPDATE sessions SET delete_due_at = NULL, lease_until = NULL WHERE session_id = $1",
                         record.sessionId)
-                    return
-                }
-                do {
-                    try await shell.deleteSession(on: record.odooTarget, sid: sid)
+                case .deleted:
                     try await context.pool.query(
                         """
                         UPDATE sessions SET delete_due_at = NULL, delete_attempts = 0, lease_until = NULL,
                             odoo_deleted_at = now()
                         WHERE session_id = $1
                         """, record.sessionId)
-                } catch let error as OdooShellError {
+                case .failed(let error):
                     let attempts = record.deleteAttempts + 1
                     let givingUp = attempts >= 300
                     logger.log(

@@ -93,6 +93,7 @@ struct ScriptRequest: Encodable {
     var protectAdministrators: Bool?
     var forbiddenEmail: String?
     var sid: String?
+    var sids: [String]?
     var search: String?
     var limit: Int?
     var userId: Int?
@@ -123,6 +124,10 @@ struct ScriptSessionCreated: Decodable {
 
 struct ScriptSessionDeleted: Decodable {
     var deleted: Bool
+}
+
+struct ScriptSessionsDeleted: Decodable {
+    var deleted: [Bool]
 }
 
 struct ScriptUserList: Decodable {

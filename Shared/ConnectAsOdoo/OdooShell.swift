@@ -55,6 +55,25 @@ public struct OdooShell: Sendable {
         return try await run(script, on: target, as: ScriptSessionDeleted.self).deleted
     }
 
+    /// Deletes up to ``maxSessionsPerDelete`` sessions of one server in one run of the shell; whether each existed,
+    /// in order. Every id is checked on the server before any is deleted, and deleting a missing one succeeds.
+    public func deleteSessions(on target: OdooTarget, sids: [OdooSessionID]) async throws -> [Bool] {
+        guard !sids.isEmpty else { return [] }
+        guard sids.count <= Self.maxSessionsPerDelete else {
+            throw OdooShellError(.badRequest, "at most \(Self.maxSessionsPerDelete) sessions per delete")
+        }
+        var script = ScriptRequest(op: "delete_sessions")
+        script.sids = sids.map(\.rawValue)
+        let deleted = try await run(script, on: target, as: ScriptSessionsDeleted.self).deleted
+        guard deleted.count == sids.count else {
+            throw OdooShellError(.protocolError, "delete_sessions answered \(deleted.count) results for \(sids.count)")
+        }
+        return deleted
+    }
+
+    /// The production script's bound on `delete_sessions` (`MAX_SIDS`).
+    public static let maxSessionsPerDelete = 64
+
     /// The active internal users (superuser excluded) whose login, name or e-mail contains `search`.
     public func listUsers(on target: OdooTarget, search: String?, limit: Int = 200) async throws -> OdooUserList {
         var script = ScriptRequest(op: "list_users")

@@ -32,6 +32,11 @@ import Testing
         #expect(input.suffix(script.count) == script)
     }
 
+    @Test func theBatchBoundIsTheScripts() throws {
+        let script = String(decoding: try OdooScript.source.get(), as: UTF8.self)
+        #expect(script.contains("\nMAX_SIDS = \(OdooShell.maxSessionsPerDelete)\n"))
+    }
+
     @Test func theOneResultLineIsPickedFromStdout() throws {
         let stdout = Data("some module printed this\nCONNECTAS-RESULT {\"ok\": true, \"deleted\": true}\n".utf8)
         let line = try OdooScript.outcome(stdout: stdout, stderr: Data(), exitStatus: 0, exitSignal: nil)

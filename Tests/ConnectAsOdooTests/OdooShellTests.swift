@@ -64,6 +64,28 @@ import Testing
         }
     }
 
+    @Test func severalSessionsAreDeletedInOneRun() async throws {
+        try await withShell { shell, standIn, pool in
+            let (database, _) = try await standIn.freshDatabase(pool: pool)
+            let target = standIn.target(database: database)
+            var sids: [OdooSessionID] = []
+            for index in 0..<3 {
+                sids.append(try await shell.createSession(on: target, request(.login("sam"), requestId: "b-\(index)")).sid)
+            }
+            let kept = try await shell.createSession(on: target, request(.login("sam"), requestId: "b-kept")).sid
+            #expect(try await shell.deleteSession(on: target, sid: sids[0]))
+            #expect(try await shell.deleteSessions(on: target, sids: sids) == [false, true, true])
+            for sid in sids { #expect(try await standIn.check(cookie: sid.rawValue).status == 303) }
+            #expect(try await standIn.check(cookie: kept.rawValue).status == 200)
+            #expect(try await shell.deleteSessions(on: target, sids: []) == [])
+            let tooMany = Array(repeating: kept, count: OdooShell.maxSessionsPerDelete + 1)
+            await #expect {
+                try await shell.deleteSessions(on: target, sids: tooMany)
+            } throws: { ($0 as? OdooShellError)?.code == .badRequest }
+            #expect(try await standIn.check(cookie: kept.rawValue).status == 200)
+        }
+    }
+
     @Test func targetRulesAreRefusalsWithStableCodes() async throws {
         try await withShell { shell, standIn, pool in
             let (database, _) = try await standIn.freshDatabase(pool: pool)

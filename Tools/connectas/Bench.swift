@@ -90,7 +90,8 @@ struct Bench: AsyncParsableCommand {
             floor components: Kafka round trip p50 \(format(kafka.percentile(50))) ms (×\(Self.kafkaHops) hops), \
             SSH exec round trip p50 \(format(ssh.percentile(50))) ms
             floor: \(format(floor)) ms
-            InitiateSession → link: p50 \(format(p50)) ms, p99 \(format(p99)) ms
+            InitiateSession → link: p50 \(format(p50)) ms, p90 \(format(latencies.percentile(90))) ms, \
+            p99 \(format(p99)) ms, over 2 × p50: \(latencies.count { $0 > 2 * p50 })
             ratio to floor: p50 \(String(format: "%.2f", p50 / floor))×, p99 \(String(format: "%.2f", p99 / floor))×
               command → InitiateApproved seen (policy-service, 2 Kafka hops): \(stage(toDecision))
               InitiateApproved seen → link (session-injector, Odoo shell over SSH): \(stage(decisionToLink))

@@ -66,6 +66,7 @@ MAX_LOGIN = 256
 MAX_SEARCH = 200
 MAX_SUBJECT = 255
 MAX_BODY = 10000
+MAX_SIDS = 64
 
 
 class Refusal(Exception):
@@ -400,10 +401,34 @@ def op_create_session(major, request):
 
 def op_delete_session(major, request):
     sid = request.get("sid")
+    check_sid(major, sid)
+    result = {"ok": True, "deleted": delete_one(major, session_store(), sid)}
+    result.update(version_fields(major))
+    return result
+
+
+def op_delete_sessions(major, request):
+    """Several sessions in one run: the timer's expiries and second deletes pay Odoo's start-up once per server,
+    not once per session. Every id is checked before anything is deleted."""
+    sids = request.get("sids")
+    if not isinstance(sids, list) or not 1 <= len(sids) <= MAX_SIDS:
+        raise Refusal("bad_request", "sids must be a list of 1 to %d session ids" % MAX_SIDS)
+    for sid in sids:
+        check_sid(major, sid)
+    store = session_store()
+    result = {"ok": True, "deleted": [delete_one(major, store, sid) for sid in sids]}
+    result.update(version_fields(major))
+    return result
+
+
+def check_sid(major, sid):
     if not valid_sid(major, sid):
         # Checked before any path is built from it: nothing outside the store can be named.
         raise Refusal("bad_request", "sid is not a session id of Odoo %d" % major)
-    store = session_store()
+
+
+def delete_one(major, store, sid):
+    """Deletes one session; whether it existed. Deleting a missing session succeeds."""
     if major >= 18:
         # delete_from_identifiers removes every file of the session, rotated copies included.
         pattern = os.path.join(store.path, sid[:2], glob.escape(sid[:SID_IDENTIFIER_LENGTH]) + "*")
@@ -418,9 +443,7 @@ def op_delete_session(major, request):
         remaining = os.path.isfile(path)
     if remaining:
         raise Refusal("delete_failed", "the session file is still there after deleting it")
-    result = {"ok": True, "deleted": existed}
-    result.update(version_fields(major))
-    return result
+    return existed
 
 
 # ----------------------------------------------------------------------------------------
@@ -518,6 +541,7 @@ def op_notify_bell(major, request):
 OPERATIONS = {
     "create_session": op_create_session,
     "delete_session": op_delete_session,
+    "delete_sessions": op_delete_sessions,
     "list_users": op_list_users,
     "notify_bell": op_notify_bell,
 }

@@ -157,6 +157,30 @@ def test_delete_session_refuses_the_other_generations_sid(odoo):
     assert result['ok'] is False and result['code'] == 'bad_request'
 
 
+def test_delete_sessions_deletes_several_in_one_run(odoo):
+    sids = [create(odoo, request_id='req-batch-%d' % i)['sid'] for i in range(3)]
+    keep = create(odoo, request_id='req-batch-keep')['sid']
+    gone = sids[0]
+    assert odoo.run({'op': 'delete_session', 'sid': gone})['deleted'] is True
+    result = odoo.run({'op': 'delete_sessions', 'sids': sids})
+    assert result['ok'] is True and result['deleted'] == [False, True, True]
+    for sid in sids:
+        assert not odoo.session_path(sid).exists()
+        assert odoo.get('/web', sid=sid)[0] == 303
+    assert odoo.get('/web', sid=keep)[0] == 200
+    assert odoo.run({'op': 'delete_sessions', 'sids': sids})['deleted'] == [False, False, False]
+
+
+@pytest.mark.parametrize('sids', [[], 'abc', None, ['../../../etc/passwd'], 65])
+def test_delete_sessions_checks_every_id_before_deleting_any(odoo, sids):
+    keep = create(odoo)['sid']
+    if sids == ['../../../etc/passwd']:
+        sids = [keep] + sids
+    result = odoo.run({'op': 'delete_sessions', 'sids': sids if sids != 65 else [keep] * 65})
+    assert result['ok'] is False and result['code'] == 'bad_request'
+    assert odoo.session_path(keep).is_file()
+
+
 def test_version_19_soft_rotation_is_followed(odoo_factory):
     odoo = odoo_factory('19.0')
     sid = create(odoo, request_id='req-rot')['sid']
