@@ -105,7 +105,7 @@ let package = Package(
             path: "Tools/connectas"),
 
         // Tests: unit tests need no server; integration tests read the local stack's addresses from the environment.
-        .target(name: "TestSupport", dependencies: [log], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [log, "ConnectAsPostgres"], path: "Tests/TestSupport"),
         .testTarget(name: "ConnectAsSchemaTests", dependencies: ["ConnectAsSchema"], path: "Tests/ConnectAsSchemaTests"),
         .testTarget(
             name: "ConnectAsKafkaTests", dependencies: ["ConnectAsKafka", "TestSupport"], path: "Tests/ConnectAsKafkaTests"),
@@ -116,7 +116,7 @@ let package = Package(
             name: "ConnectAsSSHTests", dependencies: ["ConnectAsSSH", "CLibSSH2", "TestSupport"],
             path: "Tests/ConnectAsSSHTests"),
         .testTarget(
-            name: "ConnectAsServiceTests", dependencies: ["ConnectAsService", "TestSupport"],
+            name: "ConnectAsServiceTests", dependencies: ["ConnectAsService", "ConnectAsPostgres", "TestSupport"],
             path: "Tests/ConnectAsServiceTests"),
         .testTarget(name: "ConnectAsPolicyTests", dependencies: ["ConnectAsPolicy"], path: "Tests/ConnectAsPolicyTests"),
         .testTarget(

@@ -50,6 +50,7 @@ public enum InjectorService {
         return ServiceComposition(
             consumes: [context.topics.events], handler: InjectorHandler(injector: injector),
             routes: { router in injector.addRedeemRoutes(to: router) },
-            services: [SSHPoolService(pool: pool), SessionTimer(injector: injector)])
+            services: [SSHPoolService(pool: pool), SessionTimer(injector: injector)],
+            retention: InjectorRetention.rules)
     }
 }

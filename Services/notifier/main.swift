@@ -7,5 +7,6 @@ let settings = await NotifierConfiguration.loadOrExit()
 await ServiceMain.run(.notifier, migrations: NotifierMigrations.all) { context in
     ServiceComposition(
         consumes: [context.topics.events], handler: NotifierHandler(configuration: settings),
-        services: [try NotificationSender(context: context, configuration: settings)])
+        services: [try NotificationSender(context: context, configuration: settings)],
+        retention: NotifierRetention.rules)
 }

@@ -8,5 +8,5 @@ await ServiceMain.run(.policyService, migrations: PolicyMigrations.all) { contex
         consumes: [
             context.topics.commands, context.topics.orgs, context.topics.members, context.topics.environments,
         ],
-        handler: PolicyHandler(context: context))
+        handler: PolicyHandler(context: context), retention: PolicyRetention.rules)
 }

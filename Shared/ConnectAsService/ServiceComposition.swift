@@ -8,14 +8,17 @@ public struct ServiceComposition: Sendable {
     public var handler: any MessageHandler
     public var routes: @Sendable (ServiceRouter) -> Void
     public var services: [any Service]
+    /// What the service keeps only for a while, on top of the processed-message ids every service prunes.
+    public var retention: [RetentionRule]
 
     public init(
         consumes: [String], handler: any MessageHandler, routes: @escaping @Sendable (ServiceRouter) -> Void = { _ in },
-        services: [any Service] = []
+        services: [any Service] = [], retention: [RetentionRule] = []
     ) {
         self.consumes = consumes
         self.handler = handler
         self.routes = routes
         self.services = services
+        self.retention = retention
     }
 }

@@ -52,7 +52,7 @@ public enum ServiceMain {
             // Shut down in reverse order: stop consuming first, then publish what is left, then close HTTP.
             let services: [any Service] =
                 [HTTPServer.make(context: context, registry: registry, routes: composition.routes),
-                 OutboxRelay(context: context)]
+                 OutboxRelay(context: context), RetentionService(context: context, rules: composition.retention)]
                 + composition.services
                 + [ConsumerService(context: context, topics: composition.consumes, handler: composition.handler)]
             let group = ServiceGroup(

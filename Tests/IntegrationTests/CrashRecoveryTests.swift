@@ -14,18 +14,8 @@ import TestSupport
     @Test func killedServicesLoseNothingAndDuplicateNothing() async throws {
         let harness = try await SuiteHarness.start()
         do {
-            try await SessionLifeTests.seed(harness)
-            try await SessionLifeTests.seed(harness, environment: "acme-stage")
-            // Three per environment: the rate limit per minute.
-            let requests = (0..<6).map { _ in UUID().uuidString.lowercased() }
-            for (index, requestID) in requests.enumerated() {
-                try await harness.platform.publish(
-                    InitiateSession(
-                        requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
-                        actor: SessionLifeTests.actor, target: .login("demo.user"),
-                        reason: "Crash recovery check number \(index)", clientIp: "203.0.113.\(index + 10)",
-                        userAgent: "integration"))
-            }
+            let requests = try await SessionLifeTests.initiateSixAcrossTwoEnvironments(
+                harness, label: "Crash recovery check", firstAddress: 10)
             // Killed as soon as the first link is out, so the other requests are somewhere in flight.
             _ = try await harness.replies.reply(for: requests[0], timeout: .seconds(60))
             harness.kill9("policy-service")
@@ -61,24 +51,9 @@ import TestSupport
     @Test func killedAuditWriterAndNotifierKeepOneRecordAndOneNotificationPerSession() async throws {
         let harness = try await SuiteHarness.start()
         do {
-            try await SessionLifeTests.seed(harness)
-            try await SessionLifeTests.seed(harness, environment: "acme-stage")
-            var links: [SessionLinkReply] = []
-            for index in 0..<6 {
-                let requestID = UUID().uuidString.lowercased()
-                try await harness.platform.publish(
-                    InitiateSession(
-                        requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
-                        actor: SessionLifeTests.actor, target: .login("demo.user"),
-                        reason: "Crash recovery check number \(index)", clientIp: "203.0.113.\(index + 10)",
-                        userAgent: "integration"))
-                let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(60)).reply
-                guard case .sessionLinkReply(let link) = reply.message else {
-                    Issue.record("request \(requestID) got \(reply.message)")
-                    throw HarnessError("no link")
-                }
-                links.append(link)
-            }
+            let requests = try await SessionLifeTests.initiateSixAcrossTwoEnvironments(
+                harness, label: "Crash recovery check", firstAddress: 20)
+            let links = try await SessionLifeTests.links(harness, for: requests)
             let since = Date()
             #expect(try CurlResponse.get(links[0].url.absoluteString).status == 303)
             harness.kill9("audit-writer")

@@ -14,26 +14,9 @@ import TestSupport
     @Test func twoReplicasOfEveryServiceMakeOneOfEverything() async throws {
         let harness = try await SuiteHarness.start(replicas: 2)
         do {
-            try await SessionLifeTests.seed(harness)
-            try await SessionLifeTests.seed(harness, environment: "acme-stage")
-            let requests = (0..<6).map { _ in UUID().uuidString.lowercased() }
-            for (index, requestID) in requests.enumerated() {
-                try await harness.platform.publish(
-                    InitiateSession(
-                        requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
-                        actor: SessionLifeTests.actor, target: .login("demo.user"),
-                        reason: "Replica check number \(index)", clientIp: "203.0.113.\(index + 40)",
-                        userAgent: "integration"))
-            }
-            var links: [SessionLinkReply] = []
-            for requestID in requests {
-                let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(60)).reply
-                guard case .sessionLinkReply(let link) = reply.message else {
-                    Issue.record("request \(requestID) got \(reply.message)")
-                    throw HarnessError("no link")
-                }
-                links.append(link)
-            }
+            let requests = try await SessionLifeTests.initiateSixAcrossTwoEnvironments(
+                harness, label: "Replica check", firstAddress: 40)
+            let links = try await SessionLifeTests.links(harness, for: requests)
 
             // Every other link is redeemed through the second injector: the link is not tied to its issuer.
             let second = try #require(harness.ports["session-injector#2"])

@@ -35,6 +35,38 @@ import TestSupport
         try await harness.waitUntilPolicyKnows(org: org, member: actor.platformUserId, environment: environment)
     }
 
+    /// Seeds acme-prod and acme-stage and asks for three sessions on each (the per-environment limit per minute),
+    /// each from an address of its own; the request ids, in the order sent.
+    static func initiateSixAcrossTwoEnvironments(
+        _ harness: SuiteHarness, label: String, firstAddress: Int
+    ) async throws -> [String] {
+        try await seed(harness)
+        try await seed(harness, environment: "acme-stage")
+        let requests = (0..<6).map { _ in UUID().uuidString.lowercased() }
+        for (index, requestID) in requests.enumerated() {
+            try await harness.platform.publish(
+                InitiateSession(
+                    requestId: requestID, orgId: "acme", environmentId: index % 2 == 0 ? "acme-prod" : "acme-stage",
+                    actor: actor, target: .login("demo.user"), reason: "\(label) number \(index)",
+                    clientIp: "203.0.113.\(index + firstAddress)", userAgent: "integration"))
+        }
+        return requests
+    }
+
+    /// The link each request got, in order; a request answered otherwise fails the test.
+    static func links(_ harness: SuiteHarness, for requests: [String]) async throws -> [SessionLinkReply] {
+        var links: [SessionLinkReply] = []
+        for requestID in requests {
+            let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(60)).reply
+            guard case .sessionLinkReply(let link) = reply.message else {
+                Issue.record("request \(requestID) got \(reply.message)")
+                throw HarnessError("no link")
+            }
+            links.append(link)
+        }
+        return links
+    }
+
     /// Asks for a session as `login` and returns the link reply.
     static func initiate(_ harness: SuiteHarness, login: String = "demo.user") async throws -> SessionLinkReply {
         let requestID = UUID().uuidString.lowercased()

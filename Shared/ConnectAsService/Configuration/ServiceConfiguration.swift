@@ -19,6 +19,7 @@ import Logging
 /// | connectas.instanceId | CONNECTAS_INSTANCE_ID | host name and process id |
 /// | connectas.topics.prefix | CONNECTAS_TOPICS_PREFIX | none: put in front of every default topic name |
 /// | connectas.topics.* | CONNECTAS_TOPICS_COMMANDS, … | see ``TopicNames`` |
+/// | connectas.retention.days | CONNECTAS_RETENTION_DAYS | 30 (1–3650): see ``RetentionService`` |
 public struct ServiceConfiguration: Sendable {
     public var service: ServiceName
     public var instanceID: String
@@ -36,6 +37,8 @@ public struct ServiceConfiguration: Sendable {
     public var httpHost: String
     public var httpPort: Int
     public var logLevel: Logger.Level
+    /// How long processed-message ids and each service's finished work are kept (``RetentionService``).
+    public var retention: Duration
     /// The same layered sources, for the keys a service reads for itself (`connectas.injector.*`, …), with
     /// ``ConfigReader`` `checked…` reads, so that its own errors stop it at start like these do.
     public let reader: ConfigReader
@@ -80,6 +83,8 @@ public struct ServiceConfiguration: Sendable {
         httpHost = reader.checkedString("connectas.http.host") ?? "127.0.0.1"
         httpPort = try reader.checkedInt("connectas.http.port", default: service.defaultHTTPPort, range: 1...65535)
         logLevel = try reader.checkedChoice("connectas.log.level", default: Logger.Level.info)
+        retention = .seconds(
+            86_400 * (try reader.checkedInt("connectas.retention.days", default: 30, range: 1...3650)))
     }
 
     /// Reads the process's configuration: environment first, then the JSON file `CONNECTAS_CONFIG_FILE` names.
