@@ -23,12 +23,8 @@ import Testing
         let service = Self.services[index]
         let logger = Logger(label: "retention-tests")
         try await TestSchema.withPool("retention", logger: logger) { pool, schema in
-            _ = try await PostgresMigrator(
-                service: "\(service.name).runtime", migrations: RuntimeMigrations.all(channel: "\(schema)_outbox"),
-                logger: logger
-            ).migrate(pool)
-            _ = try await PostgresMigrator(service: service.name, migrations: service.migrations, logger: logger)
-                .migrate(pool)
+            try await ServiceContext.migrate(
+                pool, service: service.name, schema: schema, migrations: service.migrations, logger: logger)
             let retention = RetentionService(
                 pool: pool, logger: logger, retention: .seconds(86_400), rules: service.rules)
             let deleted = await retention.pruneOnce()

@@ -38,6 +38,18 @@ public struct ServiceContext: Sendable {
         }
     }
 
+    /// Applies the runtime's tables (processed ids, outbox) and then the service's own migrations to `schema`.
+    static func migrate(
+        _ pool: PostgresPool, service name: String, schema: String, migrations: [PostgresMigration], logger: Logger
+    ) async throws {
+        _ = try await PostgresMigrator(
+            service: "\(name).runtime", migrations: RuntimeMigrations.all(channel: "\(schema)_outbox"), logger: logger
+        ).migrate(pool)
+        if !migrations.isEmpty {
+            _ = try await PostgresMigrator(service: name, migrations: migrations, logger: logger).migrate(pool)
+        }
+    }
+
     /// Connects to PostgreSQL and Kafka and applies the runtime's and the service's migrations; fails fast, with
     /// the server's address, when either cannot be reached.
     static func connect(
@@ -51,13 +63,7 @@ public struct ServiceContext: Sendable {
             logger: logger)
         do {
             let name = configuration.service.rawValue
-            _ = try await PostgresMigrator(
-                service: "\(name).runtime", migrations: RuntimeMigrations.all(channel: "\(schema)_outbox"),
-                logger: logger
-            ).migrate(pool)
-            if !migrations.isEmpty {
-                _ = try await PostgresMigrator(service: name, migrations: migrations, logger: logger).migrate(pool)
-            }
+            try await migrate(pool, service: name, schema: schema, migrations: migrations, logger: logger)
             let producer = try await KafkaProducer.connect(
                 configuration: KafkaProducerConfiguration(
                     bootstrapServers: configuration.kafkaBrokers,
