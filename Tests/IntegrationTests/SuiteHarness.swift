@@ -9,6 +9,7 @@ import Foundation
 #endif
 import Logging
 import TestSupport
+import Testing
 
 /// The four services as real processes against the local stack, each test with a database and topics of its own,
 /// driven as the platform drives them: state and commands in on Kafka, replies and events out.
@@ -203,12 +204,23 @@ final class SuiteHarness: @unchecked Sendable {
 
     /// SIGTERM to every service, and waits for each to finish its work; SIGKILL for one still there after 30 s.
     func stop() async {
+        let alreadyDown = Set(processes.filter { !$0.value.isRunning }.map(\.key))
         for process in processes.values where process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now + .seconds(30)
         while processes.values.contains(where: \.isRunning) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        for process in processes.values where process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        // Every service must stop cleanly on SIGTERM, and only then: a crash or a hang fails the test.
+        for (instance, process) in processes.sorted(by: { $0.key < $1.key }) {
+            if process.isRunning {
+                Issue.record("\(instance) was still running 30 s after SIGTERM: \(log(of: instance).suffix(2000))")
+                kill(process.processIdentifier, SIGKILL)
+            } else if alreadyDown.contains(instance) {
+                Issue.record("\(instance) stopped during the test: \(log(of: instance).suffix(2000))")
+            } else if process.terminationReason != .exit || process.terminationStatus != 0 {
+                Issue.record("\(instance) ended with status \(process.terminationStatus) on SIGTERM")
+            }
+        }
         processes = [:]
         await replies.stop()
         await producer.shutdown()

@@ -54,12 +54,15 @@ public struct RetentionService: Service {
     }
 
     public func run() async throws {
-        // Replicas started together do not prune together; the first pass waits for start-up to be over.
-        var pause = Duration.seconds(60) + .milliseconds(Int.random(in: 0...60_000))
-        while !Task.isCancelledOrShuttingDown {
-            do { try await Task.sleep(for: pause) } catch { return }
-            pause = interval
-            await cancelWhenGracefulShutdown { await pruneOnce() }
+        // Cancelled at graceful shutdown: a pass in progress stops between statements, a pause at once.
+        await cancelWhenGracefulShutdown {
+            // Replicas started together do not prune together; the first pass waits for start-up to be over.
+            var pause = Duration.seconds(60) + .milliseconds(Int.random(in: 0...60_000))
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: pause) } catch { return }
+                pause = interval
+                await pruneOnce()
+            }
         }
     }
 
@@ -100,8 +103,4 @@ public struct RetentionService: Service {
                 SELECT ctid FROM \(rule.table) WHERE \(rule.column) < $1\(condition) LIMIT \(batchSize)))
             """
     }
-}
-
-extension Task where Success == Never, Failure == Never {
-    static var isCancelledOrShuttingDown: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 }
