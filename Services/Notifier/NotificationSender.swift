@@ -16,7 +16,10 @@ import ServiceLifecycle
 /// (`connectas_notifications_failed_total`), logged as an error, and published to the dead-letter topic as a
 /// ``DeadLetter`` holding the notified event's original record (code `notification_failed`). NotificationSent is
 /// only ever published for a notification that went out.
-public struct NotificationSender: Service {
+public struct NotificationSender: Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
+    public var description: String { "NotificationSender" }
+
     let context: ServiceContext
     let configuration: NotifierConfiguration
     let client: SMTPClient

@@ -11,7 +11,8 @@ import Testing
     @Test func oldRowsGoInBatchesAndOnlyThoseTheRulesLetGo() async throws {
         let logger = Logger(label: "retention-tests")
         try await TestSchema.withPool("retention", logger: logger) { pool, schema in
-            try await ServiceContext.migrate(pool, service: "retention-test", schema: schema, migrations: [], logger: logger)
+            try await ServiceContext.migrate(
+                pool, service: "retention-test", schema: schema, migrations: [], logger: logger)
             try await pool.query("CREATE TABLE work (id int PRIMARY KEY, finished_at timestamptz, done boolean)")
             try await pool.query(
                 """

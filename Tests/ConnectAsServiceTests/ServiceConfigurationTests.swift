@@ -119,3 +119,13 @@ import Testing
         #expect(error.environmentVariable == "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS")
     }
 }
+
+extension ServiceConfigurationTests {
+    @Test func whatPrintsLeavesTheDatabasePasswordOut() async throws {
+        let configuration = try await load(valid)
+        for text in ["\(configuration)", String(reflecting: configuration), "\([configuration])"] {
+            #expect(!text.contains("secret"), "\(text)")
+            #expect(text.contains("policy-service"))
+        }
+    }
+}

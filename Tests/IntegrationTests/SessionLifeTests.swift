@@ -207,7 +207,7 @@ import TestSupport
 
     /// DESIGN.md section 4 over everything the four services wrote while running at debug level: the one-time
     /// token and the Odoo session id are in no log and no table (only the token's hash and the sealed id are), and
-    /// no line of the SSH private key is in any log.
+    /// neither the SSH private key nor the database password is in any log.
     static func expectNoSecretKept(
         by harness: SuiteHarness, token: String, sid: String, session link: SessionLinkReply
     ) throws {
@@ -219,11 +219,13 @@ import TestSupport
         let keyLines = try String(contentsOfFile: keyFile, encoding: .utf8).split(separator: "\n")
             .filter { !$0.hasPrefix("-----") && $0.count >= 16 }
         #expect(!keyLines.isEmpty)
+        let databasePassword = try #require(URLComponents(string: harness.adminURL)?.password)
         for service in SuiteHarness.services {
             let log = harness.log(of: service)
             #expect(!log.isEmpty, "\(service) wrote no log")
             #expect(!log.contains(token), "\(service) logged the one-time token")
             #expect(!log.contains(sid), "\(service) logged the Odoo session id")
+            #expect(!log.contains(databasePassword), "\(service) logged the database password")
             for line in keyLines { #expect(!log.contains(line), "\(service) logged the SSH private key") }
         }
     }

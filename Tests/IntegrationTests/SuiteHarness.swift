@@ -70,7 +70,7 @@ final class SuiteHarness: @unchecked Sendable {
         instances = Self.services.flatMap { service in
             (1...replicas).map { $0 == 1 ? service : "\(service)#\($0)" }
         }
-        for instance in instances { ports[instance] = try Self.freePort() }
+        for instance in instances { ports[instance] = try ServicePorts.free() }
         self.ports = ports
         environment.merge(
             [
@@ -229,23 +229,6 @@ final class SuiteHarness: @unchecked Sendable {
     static func url(_ url: String, database: String) -> String {
         guard let slash = url.range(of: "/", options: .backwards) else { return url }
         return url[..<slash.upperBound] + database
-    }
-
-    static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0
-            }
-        }
-        guard bound else { throw HarnessError("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

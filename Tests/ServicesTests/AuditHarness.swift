@@ -131,7 +131,7 @@ final class HarnessProcess: @unchecked Sendable {
     static func start(
         _ executable: String, database: HarnessDatabase, topics: HarnessTopics, extra: [String: String] = [:]
     ) async throws -> HarnessProcess {
-        let port = try harnessFreePort()
+        let port = try ServicePorts.free()
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CONNECTAS_") }
         environment["CONNECTAS_PG_URL"] = database.url
         environment["CONNECTAS_KAFKA_BROKERS"] = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
@@ -236,18 +236,3 @@ func harnessEventually<T>(
 }
 
 /// A loopback port nothing listens on (the kernel's pick, released again).
-func harnessFreePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) { pointer in
-        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
-        }
-    }
-    guard fd >= 0, bound else { throw HarnessFailure("no free port") }
-    return Int(UInt16(bigEndian: address.sin_port))
-}

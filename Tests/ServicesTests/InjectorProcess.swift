@@ -99,22 +99,4 @@ final class InjectorProcess: Sendable {
     func outputTail(lines: Int = 60) -> String {
         output.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
-
-    /// A loopback port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw InjectorTestError("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw InjectorTestError("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }

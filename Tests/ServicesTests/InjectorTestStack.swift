@@ -88,12 +88,14 @@ final class InjectorTestStack: Sendable {
 
         do {
             let standIn = try await InjectorStandIn.make(pool: ssh)
-            let port = try InjectorProcess.freePort()
+            let port = try ServicePorts.free()
             var environment = [
                 "CONNECTAS_PG_URL": databaseURL,
                 "CONNECTAS_KAFKA_BROKERS": brokers,
                 "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
                 "CONNECTAS_INSTANCE_ID": "injector-test-\(suffix)",
+                // A group per test: a member that died mid-join must not hold up the next test's group.
+                "CONNECTAS_KAFKA_GROUP_ID": "test.injector.\(suffix).session-injector",
                 "CONNECTAS_TOPICS_EVENTS": topics.0,
                 "CONNECTAS_TOPICS_REPLIES": topics.1,
                 "CONNECTAS_TOPICS_DEAD_LETTERS": topics.2,

@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func aMailThatCannotBeSentIsRetriedThenFailsToTheDeadLetterTopic() async throws {
-        let unreachable = try harnessFreePort()
+        let unreachable = try ServicePorts.free()
         try await withNotifier(
             smtpPort: unreachable,
             extra: ["CONNECTAS_NOTIFIER_MAX_ATTEMPTS": "2", "CONNECTAS_NOTIFIER_RETRY_DELAY_SECONDS": "1"]

@@ -214,8 +214,11 @@ final class PolicyServiceRun: Sendable {
 /// A topic set of its own for one run, and the environment variables that point the service at it.
 struct PolicyTestTopics: Sendable {
     let commands, events, replies, deadLetters, orgs, members, environments: String
+    /// The run's replicas share it; no other run does, so a member that died mid-join cannot hold up the next run.
+    let groupID: String
 
     init(prefix: String) {
+        groupID = "\(prefix).policy-service"
         commands = "\(prefix).commands"
         events = "\(prefix).events"
         replies = "\(prefix).replies"
@@ -232,7 +235,7 @@ struct PolicyTestTopics: Sendable {
             "CONNECTAS_TOPICS_COMMANDS": commands, "CONNECTAS_TOPICS_EVENTS": events,
             "CONNECTAS_TOPICS_REPLIES": replies, "CONNECTAS_TOPICS_DEAD_LETTERS": deadLetters,
             "CONNECTAS_TOPICS_ORGS": orgs, "CONNECTAS_TOPICS_MEMBERS": members,
-            "CONNECTAS_TOPICS_ENVIRONMENTS": environments,
+            "CONNECTAS_TOPICS_ENVIRONMENTS": environments, "CONNECTAS_KAFKA_GROUP_ID": groupID,
         ]
     }
 

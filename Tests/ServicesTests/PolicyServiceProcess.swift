@@ -45,7 +45,7 @@ final class PolicyServiceProcess: Sendable {
     static func start(binary: URL, environment: [String: String], readyWithin limit: Duration = .seconds(60))
         async throws -> PolicyServiceProcess
     {
-        let port = try freePort()
+        let port = try ServicePorts.free()
         let logFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("policy-service-\(UUID().uuidString.prefix(8)).log")
         _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
@@ -105,24 +105,5 @@ final class PolicyServiceProcess: Sendable {
     func outputTail(lines: Int = 60) -> String {
         guard let data = FileManager.default.contents(atPath: logFile.path) else { return "(no output)" }
         return String(decoding: data, as: UTF8.self).split(separator: "\n").suffix(lines).joined(separator: "\n")
-    }
-
-    /// A loopback port nobody listens on right now.
-    static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw PolicyTestFailure("socket() failed") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw PolicyTestFailure("cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -4,8 +4,8 @@ import Foundation
 import Testing
 
 /// The real `policy-service` executable against the local stack's PostgreSQL and Kafka, one fresh database and
-/// topic set per test. Serialized: every run joins the consumer group `policy-service`, and runs side by side would
-/// only slow each other with rebalances.
+/// topic set and consumer group per test. Serialized, so that the rate-limit tests' clocks and the machine's load
+/// stay predictable.
 @Suite("policy-service", .serialized, .timeLimit(.minutes(3)))
 struct PolicyServiceTests {
     typealias F = PolicyFixtures

@@ -124,3 +124,14 @@ public struct ServiceConfiguration: Sendable {
         return brokers
     }
 }
+
+/// Configurations end up in logs (swift-service-lifecycle logs every service it runs with `\(service)`): what
+/// prints here leaves the database URL, and its password, out.
+extension ServiceConfiguration: CustomStringConvertible, CustomDebugStringConvertible {
+    public var description: String {
+        "ServiceConfiguration(\(service.rawValue), instance \(instanceID), "
+            + "kafka \(kafkaBrokers.joined(separator: ",")), group \(kafkaGroupID), http \(httpHost):\(httpPort))"
+    }
+
+    public var debugDescription: String { description }
+}

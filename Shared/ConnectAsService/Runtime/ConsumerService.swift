@@ -13,7 +13,10 @@ import ServiceLifecycle
 /// committed to Kafka in batches, on revoke and at shutdown. So a crash at any point redelivers at most the messages
 /// since the last commit, which the idempotent handler skips. A message that cannot be read, or that the handler
 /// refuses, goes to the dead-letter topic with the reason, and the consumer moves on.
-public struct ConsumerService: Service {
+public struct ConsumerService: Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
+    public var description: String { "ConsumerService" }
+
     let context: ServiceContext
     let topics: [String]
     let handler: any MessageHandler

@@ -10,7 +10,10 @@ import ServiceLifecycle
 /// One replica at a time relays (a session advisory lock, released by PostgreSQL if the replica dies), so the
 /// outbox is published in order; the others wait to take over. A crash between publishing and deleting publishes a
 /// row twice with the same event id, which every consumer deduplicates.
-public struct OutboxRelay: Service {
+public struct OutboxRelay: Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
+    public var description: String { "OutboxRelay" }
+
     let context: ServiceContext
     let batchSize: Int
     let idlePoll: Duration

@@ -27,7 +27,10 @@ public struct RetentionRule: Sendable {
 /// Deletes, about once an hour in every replica, the rows the service's ``RetentionRule``s let go, a few thousand
 /// per statement so that no transaction holds locks for long. Replicas pruning at once only wait on each other's
 /// row locks; nothing depends on which one deletes a row.
-public struct RetentionService: Service {
+public struct RetentionService: Service, CustomStringConvertible {
+    /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
+    public var description: String { "RetentionService" }
+
     let pool: PostgresPool
     let logger: Logger
     let retention: Duration
