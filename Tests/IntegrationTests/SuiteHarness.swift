@@ -108,12 +108,10 @@ final class SuiteHarness: @unchecked Sendable {
     }
 
     private func run(_ instance: String) throws {
-        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
         do {
             let process = Process()
             let service = String(instance.prefix { $0 != "#" })
-            process.executableURL = binaries.appendingPathComponent(service)
+            process.executableURL = try ServiceProcess.binary(service)
             var environment = self.environment
             environment["CONNECTAS_HTTP_PORT"] = "\(ports[instance]!)"
             process.environment = environment

@@ -119,69 +119,22 @@ struct HarnessTopics: Sendable {
     }
 }
 
-/// A service executable running as a child process with its own environment, its standard error kept in a file.
-final class HarnessProcess: @unchecked Sendable {
-    let name: String
-    let httpPort: Int
-    let process = Process()
-    let logFile: URL
-
-    /// Starts `executable` (from the build directory the tests run from, or `CONNECTAS_BIN_DIR`) and waits until its
-    /// `/health` says it is ready (consumer assigned, database reachable).
+extension ServiceProcess {
+    /// Starts `executable` on the harness's database and topic set, and waits until `/health` says it is ready
+    /// (consumer assigned, database reachable).
     static func start(
         _ executable: String, database: HarnessDatabase, topics: HarnessTopics, extra: [String: String] = [:]
-    ) async throws -> HarnessProcess {
+    ) async throws -> ServiceProcess {
         let port = try ServicePorts.free()
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("CONNECTAS_") }
-        environment["CONNECTAS_PG_URL"] = database.url
-        environment["CONNECTAS_KAFKA_BROKERS"] = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
-        environment["CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS"] = "6"
-        environment["CONNECTAS_TOPICS_PREFIX"] = topics.prefix
-        environment["CONNECTAS_HTTP_PORT"] = "\(port)"
-        environment["CONNECTAS_INSTANCE_ID"] = "\(executable)-test-\(port)"
+        var environment = [
+            "CONNECTAS_PG_URL": database.url,
+            "CONNECTAS_KAFKA_BROKERS": try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS"),
+            "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
+            "CONNECTAS_TOPICS_PREFIX": topics.prefix,
+            "CONNECTAS_INSTANCE_ID": "\(executable)-test-\(port)",
+        ]
         environment.merge(extra) { $1 }
-        let child = HarnessProcess(name: executable, httpPort: port)
-        child.process.executableURL = try binaryDirectory().appendingPathComponent(executable)
-        child.process.environment = environment
-        _ = FileManager.default.createFile(atPath: child.logFile.path, contents: nil)
-        let log = try FileHandle(forWritingTo: child.logFile)
-        child.process.standardError = log
-        child.process.standardOutput = log
-        try child.process.run()
-        try await child.waitUntilReady()
-        return child
-    }
-
-    private init(name: String, httpPort: Int) {
-        self.name = name
-        self.httpPort = httpPort
-        logFile = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(httpPort).log")
-    }
-
-    static func binaryDirectory() throws -> URL {
-        if let directory = StackEnvironment.optional("CONNECTAS_BIN_DIR") { return URL(fileURLWithPath: directory) }
-        let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        // .build/debug/connect-asPackageTests.xctest: the executables are its siblings.
-        return me.deletingLastPathComponent()
-    }
-
-    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                throw HarnessFailure("\(name) exited with status \(process.terminationStatus):\n\(logTail())")
-            }
-            if let (status, _) = try? await get("/health"), status == 200 { return }
-            try await Task.sleep(for: .milliseconds(250))
-        }
-        throw HarnessFailure("\(name) was not ready within \(timeout):\n\(logTail())")
-    }
-
-    /// GET on the service's HTTP port: the status and the body.
-    func get(_ path: String) async throws -> (Int, Data) {
-        let url = URL(string: "http://127.0.0.1:\(httpPort)\(path)")!
-        let (data, response) = try await URLSession.shared.data(from: url)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        return try await start(executable, environment: environment, port: port)
     }
 
     func getJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
@@ -190,26 +143,6 @@ final class HarnessProcess: @unchecked Sendable {
             throw HarnessFailure("GET \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
         }
         return try JSONDecoder().decode(T.self, from: data)
-    }
-
-    /// SIGTERM, then SIGKILL if it has not stopped after `grace`; returns the exit status.
-    @discardableResult
-    func stop(grace: Duration = .seconds(20)) async -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = ContinuousClock.now + grace
-        while process.isRunning && ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        if process.terminationStatus == 0 { try? FileManager.default.removeItem(at: logFile) }
-        return process.terminationStatus
-    }
-
-    func logTail(_ lines: Int = 40) -> String {
-        let text = (try? String(contentsOf: logFile, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
     }
 }
 

@@ -198,20 +198,20 @@ import Testing
 
     /// Runs `body` with audit-writer started on a database and topic set of its own; stops and drops them after.
     func withAuditWriter(
-        _ body: (HarnessProcess, HarnessDatabase, HarnessTopics) async throws -> Void
+        _ body: (ServiceProcess, HarnessDatabase, HarnessTopics) async throws -> Void
     ) async throws {
         let database = try await HarnessDatabase.create("audit")
         let topics = try await HarnessTopics.create("audit")
-        var service: HarnessProcess?
+        var service: ServiceProcess?
         do {
-            service = try await HarnessProcess.start("audit-writer", database: database, topics: topics)
+            service = try await ServiceProcess.start("audit-writer", database: database, topics: topics)
             try await body(service!, database, topics)
             let status = await service!.stop()
-            #expect(status == 0, "audit-writer did not stop cleanly:\n\(service!.logTail())")
+            #expect(status == 0, "audit-writer did not stop cleanly:\n\(service!.outputTail())")
         } catch {
             if let service {
                 await service.stop()
-                print("audit-writer log:\n\(service.logTail())")
+                print("audit-writer log:\n\(service.outputTail())")
             }
             await topics.close()
             await database.drop()
@@ -222,7 +222,7 @@ import Testing
     }
 
     @discardableResult
-    func waitForStatus(_ status: String, _ sessionID: String, _ service: HarnessProcess) async throws
+    func waitForStatus(_ status: String, _ sessionID: String, _ service: ServiceProcess) async throws
         -> AuditSessionAnswer
     {
         try await harnessEventually("session \(sessionID) \(status)") {

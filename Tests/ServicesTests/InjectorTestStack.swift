@@ -11,7 +11,7 @@ import TestSupport
 /// Everything one injector test runs against: fresh topics, a database of its own, a key store, a seeded stand-in
 /// database, the `session-injector` process, and an observer of what it publishes.
 final class InjectorTestStack: Sendable {
-    let injector: InjectorProcess
+    let injector: ServiceProcess
     let standIn: InjectorStandIn
     let topics: (events: String, replies: String, deadLetters: String)
     let producer: KafkaProducer
@@ -28,7 +28,7 @@ final class InjectorTestStack: Sendable {
     }()
 
     private init(
-        injector: InjectorProcess, standIn: InjectorStandIn, topics: (String, String, String), producer: KafkaProducer,
+        injector: ServiceProcess, standIn: InjectorStandIn, topics: (String, String, String), producer: KafkaProducer,
         observed: InjectorObserver, database: PostgresPool, ssh: SSHConnectionPool, shell: OdooShell
     ) {
         self.injector = injector
@@ -115,7 +115,7 @@ final class InjectorTestStack: Sendable {
                 configuration: KafkaProducerConfiguration(bootstrapServers: brokerList, clientID: "injector-tests"),
                 logger: logger)
             cleanups.append { await producer.shutdown() }
-            let injector = try await InjectorProcess.start(environment: environment, port: port)
+            let injector = try await ServiceProcess.start("session-injector", environment: environment, port: port)
             cleanups.append { await injector.stop() }
             let database = try PostgresPool(
                 configuration: PostgresConfiguration(url: databaseURL, maxConnections: 2, schema: "session_injector"),

@@ -157,7 +157,7 @@ import Testing
     /// (or `smtpPort`); stops and drops them after.
     func withNotifier(
         smtpPort: Int? = nil, extra: [String: String] = [:],
-        _ body: (HarnessProcess, HarnessDatabase, HarnessTopics) async throws -> Void
+        _ body: (ServiceProcess, HarnessDatabase, HarnessTopics) async throws -> Void
     ) async throws {
         var environment = [
             "CONNECTAS_NOTIFIER_SMTP_HOST": try StackEnvironment.require("CONNECTAS_SMTP_HOST"),
@@ -170,16 +170,16 @@ import Testing
         environment.merge(extra) { $1 }
         let database = try await HarnessDatabase.create("notifier")
         let topics = try await HarnessTopics.create("notifier")
-        var service: HarnessProcess?
+        var service: ServiceProcess?
         do {
-            service = try await HarnessProcess.start("notifier", database: database, topics: topics, extra: environment)
+            service = try await ServiceProcess.start("notifier", database: database, topics: topics, extra: environment)
             try await body(service!, database, topics)
             let status = await service!.stop()
-            #expect(status == 0, "notifier did not stop cleanly:\n\(service!.logTail())")
+            #expect(status == 0, "notifier did not stop cleanly:\n\(service!.outputTail())")
         } catch {
             if let service {
                 await service.stop()
-                print("notifier log:\n\(service.logTail())")
+                print("notifier log:\n\(service.outputTail())")
             }
             await topics.close()
             await database.drop()

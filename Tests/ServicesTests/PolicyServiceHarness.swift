@@ -25,9 +25,8 @@ final class PolicyServiceRun: Sendable {
     let database: PostgresPool
     let producer: KafkaProducer
     let output: PolicyTopicObserver
-    private let binary: URL
     private let serviceEnvironment: [String: String]
-    private let replicas = Mutex<[PolicyServiceProcess]>([])
+    private let replicas = Mutex<[ServiceProcess]>([])
 
     static let logger: Logger = {
         var logger = Logger(label: "connectas.policy.tests")
@@ -38,14 +37,13 @@ final class PolicyServiceRun: Sendable {
 
     private init(
         topics: PolicyTestTopics, databaseName: String, database: PostgresPool, producer: KafkaProducer,
-        output: PolicyTopicObserver, binary: URL, serviceEnvironment: [String: String]
+        output: PolicyTopicObserver, serviceEnvironment: [String: String]
     ) {
         self.topics = topics
         self.databaseName = databaseName
         self.database = database
         self.producer = producer
         self.output = output
-        self.binary = binary
         self.serviceEnvironment = serviceEnvironment
     }
 
@@ -54,7 +52,6 @@ final class PolicyServiceRun: Sendable {
     static func with(_ body: (PolicyServiceRun) async throws -> Void) async throws {
         let brokers = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS").split(separator: ",").map(String.init)
         let adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
-        let binary = try PolicyServiceProcess.binary()
 
         let topics = PolicyTestTopics(prefix: StackEnvironment.uniqueName("test.policy"))
         // Topics are never deleted: after a deletion Tansu answers metadata requests in a way that crashes
@@ -78,10 +75,9 @@ final class PolicyServiceRun: Sendable {
 
         let run = PolicyServiceRun(
             topics: topics, databaseName: databaseName, database: database, producer: producer, output: output,
-            binary: binary,
             serviceEnvironment: topics.environment.merging([
                 "CONNECTAS_PG_URL": databaseURL, "CONNECTAS_KAFKA_BROKERS": brokers.joined(separator: ","),
-                "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
+                "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6", "CONNECTAS_LOG_LEVEL": "debug",
             ]) { _, new in new })
         do {
             try await run.startReplica()
@@ -99,8 +95,8 @@ final class PolicyServiceRun: Sendable {
     /// is ready, i.e. owns partitions.
     func startReplica() async throws {
         let index = replicas.withLock { $0.count }
-        let process = try await PolicyServiceProcess.start(
-            binary: binary,
+        let process = try await ServiceProcess.start(
+            "policy-service",
             environment: serviceEnvironment.merging(
                 ["CONNECTAS_INSTANCE_ID": "\(databaseName)-\(index)"]) { _, new in new })
         replicas.withLock { $0.append(process) }
