@@ -41,13 +41,13 @@ public struct InjectorConfiguration: Sendable {
     /// Reads and checks the settings; the first problem is thrown as a `ConfigurationError`.
     public init(reader: ConfigReader) throws {
         func required(_ key: String, _ fix: String) throws -> String {
-            guard let value = reader.string(forKey: ConfigKey(key)), !value.isEmpty else {
+            guard let value = reader.checkedString(key) else {
                 throw ConfigurationError(key: key, problem: "is not set", fix: fix)
             }
             return value
         }
         func seconds(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) throws -> Duration {
-            .seconds(try Self.integer(reader, key, fallback, range))
+            try reader.checkedSeconds(key, default: .seconds(fallback), range: range)
         }
         self.init(
             secretKeyFile: try required(
@@ -55,13 +55,11 @@ public struct InjectorConfiguration: Sendable {
                 "point it at a file holding the base64 of 32 random bytes (openssl rand -base64 32 > FILE)"),
             sshKeyFile: try required(
                 Key.sshKeyFile, "point it at the SSH private key (OpenSSH or PEM format) for the customers' servers"),
-            linkBaseURL: reader.string(forKey: ConfigKey(Key.linkBaseURL)).flatMap { $0.isEmpty ? nil : $0 }
-                ?? "https://{domain}",
-            redirectURL: reader.string(forKey: ConfigKey(Key.redirectURL)).flatMap { $0.isEmpty ? nil : $0 }
-                ?? "/web",
+            linkBaseURL: reader.checkedString(Key.linkBaseURL) ?? "https://{domain}",
+            redirectURL: reader.checkedString(Key.redirectURL) ?? "/web",
             linkLifetime: try seconds(Key.linkLifetime, 300, 1...3600),
             odooTimeout: try seconds(Key.odooTimeout, 60, 1...600),
-            sshAttempts: try Self.integer(reader, Key.sshAttempts, 3, 1...5),
+            sshAttempts: try reader.checkedInt(Key.sshAttempts, default: 3, range: 1...5),
             secondDeleteDelay: try seconds(Key.secondDeleteDelay, 5, 1...300))
         if let list = reader.string(forKey: ConfigKey(Key.trustedProxies)) {
             guard let proxies = TrustedProxies(list) else {
@@ -93,31 +91,5 @@ public struct InjectorConfiguration: Sendable {
         static let sshAttempts = "connectas.injector.sshAttempts"
         static let secondDeleteDelay = "connectas.injector.secondDeleteDelaySeconds"
         static let trustedProxies = "connectas.injector.trustedProxies"
-    }
-
-    static func integer(
-        _ reader: ConfigReader, _ key: String, _ fallback: Int, _ range: ClosedRange<Int>
-    ) throws
-        -> Int
-    {
-        let value: Int
-        if let number = reader.int(forKey: ConfigKey(key)) {
-            value = number
-        } else if let text = reader.string(forKey: ConfigKey(key)), !text.isEmpty {
-            guard let number = Int(text.trimmingCharacters(in: .whitespaces)) else {
-                throw ConfigurationError(
-                    key: key, problem: "is \"\(text)\", not a whole number",
-                    fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
-            }
-            value = number
-        } else {
-            return fallback
-        }
-        guard range.contains(value) else {
-            throw ConfigurationError(
-                key: key, problem: "is \(value), out of range",
-                fix: "set it to a number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
     }
 }
