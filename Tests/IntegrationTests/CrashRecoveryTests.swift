@@ -54,7 +54,6 @@ import TestSupport
             let requests = try await SessionLifeTests.initiateSixAcrossTwoEnvironments(
                 harness, label: "Crash recovery check", firstAddress: 20)
             let links = try await SessionLifeTests.links(harness, for: requests)
-            let since = Date()
             #expect(try CurlResponse.get(links[0].url.absoluteString).status == 303)
             harness.kill9("audit-writer")
             harness.kill9("notifier")
@@ -68,7 +67,7 @@ import TestSupport
                 let types = (trail["events"] as? [[String: Any]] ?? []).map { $0["type"] as? String ?? "" }
                 #expect(types.filter { $0.contains(".SessionRedeemed.") }.count == 1, "\(types)")
                 #expect(types.filter { $0.contains(".NotificationSent.") }.count == 1, "\(types)")
-                let messageIDs = try Self.messageIDs(in: harness.maildir, mentioning: link.sessionId, since: since)
+                let messageIDs = try MaildirMessage.all(containing: link.sessionId).map(\.messageID)
                 #expect(messageIDs.count >= 1 && Set(messageIDs).count == 1, "\(messageIDs)")
             }
             let verify = try await Self.json("\(harness.auditBase)/v1/verify")
@@ -78,22 +77,6 @@ import TestSupport
             throw error
         }
         await harness.stop()
-    }
-
-    /// The Message-ID header of every e-mail since `since` whose Message-ID names `session`.
-    static func messageIDs(in maildir: String, mentioning session: String, since: Date) throws -> [String] {
-        let folder = URL(fileURLWithPath: maildir).appendingPathComponent("new")
-        let files = try FileManager.default.contentsOfDirectory(
-            at: folder, includingPropertiesForKeys: [.contentModificationDateKey])
-        return files.compactMap { file -> String? in
-            let values = try? file.resourceValues(forKeys: [.contentModificationDateKey])
-            guard let modified = values?.contentModificationDate, modified >= since.addingTimeInterval(-1),
-                let body = try? String(contentsOf: file, encoding: .utf8)
-            else { return nil }
-            let header = body.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("message-id:") }
-            guard let header, header.contains(session) else { return nil }
-            return header.dropFirst("message-id:".count).trimmingCharacters(in: .whitespacesAndNewlines)
-        }
     }
 
     static func json(_ url: String) async throws -> [String: Any] {

@@ -39,7 +39,7 @@ import Testing
             #expect(notification.notifiedEventType == "connectas.event.SessionRedeemed.v1")
 
             // Give a second, wrong e-mail the time to arrive before counting.
-            let mails = try await NotifierMaildir.wait(for: recipient, settle: .seconds(3))
+            let mails = try await MaildirMessage.wait(for: recipient, timeout: .seconds(60), settle: .seconds(3))
             try #require(mails.count == 1)
             let mail = mails[0]
             #expect(mail.rcptTo == recipient)
@@ -82,7 +82,7 @@ import Testing
                 try await topics.publish(session.linkIssued(at: Date()), id: "\(session.sessionID)-link")
                 try await topics.publish(session.redeemed, id: "\(session.sessionID)-redeemed")
             }
-            let mails = try await NotifierMaildir.wait(for: english.target.email!)
+            let mails = try await MaildirMessage.wait(for: english.target.email!, timeout: .seconds(60))
             try #require(mails.count == 1)
             #expect(mails[0].subject == "Security notice: support staff signed in to Odoo as you")
             let text = try #require(mails[0].text)
@@ -96,7 +96,7 @@ import Testing
             // the other three were decided before: none was queued.
             try await Task.sleep(for: .seconds(1))
             for session in [silent, bellOnly] {
-                #expect(try NotifierMaildir.all(containing: session.target.email!).isEmpty)
+                #expect(try MaildirMessage.all(containing: session.target.email!).isEmpty)
             }
             let pool = try database.servicePool(schema: "notifier")
             let queued = try await pool.query("SELECT session_id FROM notifications").map {

@@ -1,20 +1,19 @@
 import Foundation
-import TestSupport
 
 /// A message aiosmtpd stored in the stack's Maildir, parsed by Python's `email` package: an independent reader, so
 /// the tests check the encoding against someone else's decoder rather than our own.
-struct MaildirMessage: Decodable {
-    var file: String
-    var subject: String
-    var from: String
-    var to: String
-    var date: String
-    var messageID: String
-    var rcptTo: String?
-    var contentType: String
-    var text: String?
-    var html: String?
-    var autoSubmitted: String?
+public struct MaildirMessage: Decodable, Sendable {
+    public var file: String
+    public var subject: String
+    public var from: String
+    public var to: String
+    public var date: String
+    public var messageID: String
+    public var rcptTo: String?
+    public var contentType: String
+    public var text: String?
+    public var html: String?
+    public var autoSubmitted: String?
 
     enum CodingKeys: String, CodingKey {
         case file, subject, from, to, date
@@ -25,12 +24,12 @@ struct MaildirMessage: Decodable {
         case autoSubmitted = "auto_submitted"
     }
 
-    static func directory() throws -> URL {
+    public static func directory() throws -> URL {
         URL(fileURLWithPath: try StackEnvironment.require("CONNECTAS_SMTP_MAILDIR")).appendingPathComponent("new")
     }
 
     /// Every stored message whose raw text contains `needle` (e.g. a Message-ID), parsed.
-    static func all(containing needle: String) throws -> [MaildirMessage] {
+    public static func all(containing needle: String) throws -> [MaildirMessage] {
         let directory = try directory()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
         return try names.sorted().compactMap { name -> MaildirMessage? in
@@ -41,7 +40,7 @@ struct MaildirMessage: Decodable {
     }
 
     /// Waits until at least `count` messages contain `needle`, then waits `settle` more to catch extra ones.
-    static func wait(
+    public static func wait(
         for needle: String, count: Int = 1, timeout: Duration = .seconds(20), settle: Duration = .zero
     ) async throws -> [MaildirMessage] {
         let deadline = ContinuousClock.now + timeout
@@ -55,7 +54,7 @@ struct MaildirMessage: Decodable {
         return try all(containing: needle)
     }
 
-    static func parse(_ file: URL) throws -> MaildirMessage {
+    public static func parse(_ file: URL) throws -> MaildirMessage {
         let script = """
             import email, email.policy, json, sys
             with open(sys.argv[1], 'rb') as f:
