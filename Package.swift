@@ -57,7 +57,7 @@ let package = Package(
             name: "ConnectAsService",
             dependencies: [
                 "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPostgres", log, lifecycle, configuration, hummingbird,
-                metrics, prometheus,
+                metrics, prometheus, crypto,
             ],
             path: "Shared/ConnectAsService"),
 

@@ -13,7 +13,9 @@ enum AuditLedger {
     static func append(_ event: DecodedEvent, canonical: Data, on connection: PostgresConnection) async throws -> Int64?
     {
         let id = event.attributes.id
-        if try await connection.query("SELECT 1 FROM audit_events WHERE event_id = $1", id).count > 0 { return nil }
+        if try await connection.query("SELECT 1 FROM audit_events WHERE event_id = $1", id.storableAsText).count > 0 {
+            return nil
+        }
         let head = try await connection.query("SELECT seq, hash FROM audit_chain_head FOR UPDATE")
         guard let row = head.first else {
             throw PostgresError(.decodingFailed, message: "audit_chain_head has no row: the migration did not run")
@@ -30,9 +32,11 @@ enum AuditLedger {
                 environment_id, actor_id, actor_email, target_login, target_odoo_user_id, canonical, prev_hash, hash)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
             """,
-            seq, id, event.type.rawValue, event.attributes.time, event.attributes.source, event.attributes.subject,
-            facts.sessionID, facts.requestID, facts.orgID, facts.environmentID, facts.actor?.platformUserId,
-            facts.actor?.email, facts.targetLogin, facts.targetOdooUserID, String(decoding: canonical, as: UTF8.self),
+            seq, id.storableAsText, event.type.rawValue, event.attributes.time, event.attributes.source.storableAsText,
+            event.attributes.subject.storableAsText, facts.sessionID.storableAsText, facts.requestID.storableAsText,
+            facts.orgID.storableAsText, facts.environmentID.storableAsText,
+            facts.actor?.platformUserId.storableAsText, facts.actor?.email.storableAsText,
+            facts.targetLogin.storableAsText, facts.targetOdooUserID, String(decoding: canonical, as: UTF8.self),
             previousHash, hash)
         try await connection.query("UPDATE audit_chain_head SET seq = $1, hash = $2", seq, hash)
         return seq

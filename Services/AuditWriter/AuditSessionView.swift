@@ -16,12 +16,14 @@ enum AuditSessionView {
             ? "ON CONFLICT (request_id) WHERE session_id IS NULL DO NOTHING"
             : "ON CONFLICT (session_id) DO UPDATE SET \(updates)"
         var parameters: [any PostgresEncodable] = [
-            change.sessionID, change.requestID, change.orgID, change.environmentID, change.actor.platformUserId,
-            change.actor.email, change.actorRole, change.targetOdooUserID, change.targetLogin,
-            change.resolvedTarget?.displayName, change.resolvedTarget?.email, change.reason, change.clientIP,
-            change.userAgent, change.status.rawValue, change.initiatedAt, change.linkExpiresAt,
-            change.sessionExpiresAt, change.redeemedAt, change.browserIP, change.endedAt, change.endReason,
-            change.endedBy, change.denialCode, change.failureCode, seq,
+            change.sessionID.storableAsText, change.requestID.storableAsText, change.orgID.storableAsText,
+            change.environmentID.storableAsText, change.actor.platformUserId.storableAsText,
+            change.actor.email.storableAsText, change.actorRole, change.targetOdooUserID,
+            change.targetLogin.storableAsText, change.resolvedTarget?.displayName.storableAsText,
+            change.resolvedTarget?.email.storableAsText, change.reason.storableAsText, change.clientIP.storableAsText,
+            change.userAgent.storableAsText, change.status.rawValue, change.initiatedAt, change.linkExpiresAt,
+            change.sessionExpiresAt, change.redeemedAt, change.browserIP.storableAsText, change.endedAt,
+            change.endReason.storableAsText, change.endedBy.storableAsText, change.denialCode, change.failureCode, seq,
         ]
         if change.sessionID != nil { parameters.append(change.isInitiation) }
         try await connection.query(

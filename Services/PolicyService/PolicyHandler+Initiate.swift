@@ -5,7 +5,7 @@ import ConnectAsService
 import Foundation
 
 extension PolicyHandler {
-    func decide(_ command: InitiateSession, context: ProcessingContext) async throws {
+    func decide(_ command: InitiateSession, sentAt: Date, context: ProcessingContext) async throws {
         let kind = CommandKind.initiateSession
         try await decideOnce(kind, requestId: command.requestId, context: context) { transaction, now in
             let connection = transaction.connection
@@ -15,9 +15,11 @@ extension PolicyHandler {
             let recent = try await initiations.recent(
                 clientIp: command.clientIp, environmentId: command.environmentId,
                 since: now.addingTimeInterval(-Double(limits.lookBackSeconds)))
-            let decision = InitiateRule.decide(
-                command, state: state, recent: recent, now: now, limits: limits,
-                sessionId: UUID().uuidString.lowercased())
+            let decision = FreshnessRule.apply(sentAt: sentAt, now: now) {
+                InitiateRule.decide(
+                    command, state: state, recent: recent, now: now, limits: limits,
+                    sessionId: UUID().uuidString.lowercased())
+            }
             switch decision {
             case .approved(let approval):
                 try await initiations.record(approval, at: now)

@@ -1,18 +1,19 @@
 import ConnectAsPolicy
 import ConnectAsSchema
 import ConnectAsService
+import Foundation
 
 extension PolicyHandler {
-    func decide(_ command: RevokeSession, context: ProcessingContext) async throws {
-        try await decideSessionCommand(command, kind: .revokeSession, context: context, rule: RevokeRule.decide) {
+    func decide(_ command: RevokeSession, sentAt: Date, context: ProcessingContext) async throws {
+        try await decideSessionCommand(command, kind: .revokeSession, sentAt: sentAt, context: context, rule: RevokeRule.decide) {
             RevokeDenied(
                 requestId: $0.requestId, orgId: $0.orgId, environmentId: $0.environmentId, sessionId: $0.sessionId,
                 actor: $0.actor, code: $1.code, message: $1.message)
         }
     }
 
-    func decide(_ command: EndSession, context: ProcessingContext) async throws {
-        try await decideSessionCommand(command, kind: .endSession, context: context, rule: EndRule.decide) {
+    func decide(_ command: EndSession, sentAt: Date, context: ProcessingContext) async throws {
+        try await decideSessionCommand(command, kind: .endSession, sentAt: sentAt, context: context, rule: EndRule.decide) {
             EndDenied(
                 requestId: $0.requestId, orgId: $0.orgId, environmentId: $0.environmentId, sessionId: $0.sessionId,
                 actor: $0.actor, code: $1.code, message: $1.message)
@@ -22,7 +23,7 @@ extension PolicyHandler {
     /// Revoke and End take the same path (state, the session policy approved, the rule, the decision or the
     /// denial with its reply); only their rule and their denial event differ.
     private func decideSessionCommand<Command: SessionCommand, Approval: MessagePayload, Denied: MessagePayload>(
-        _ command: Command, kind: CommandKind, context: ProcessingContext,
+        _ command: Command, kind: CommandKind, sentAt: Date, context: ProcessingContext,
         rule: (Command, PolicySnapshot, InitiatedSession?) -> PolicyDecision<Approval>,
         denied: (Command, Denial) -> Denied
     ) async throws {
@@ -31,7 +32,7 @@ extension PolicyHandler {
             let state = try await PlatformStateStore(connection: connection).snapshot(
                 orgId: command.orgId, actor: command.actor.platformUserId, environmentId: command.environmentId)
             let session = try await InitiationLog(connection: connection).session(command.sessionId)
-            let decision = rule(command, state, session)
+            let decision = FreshnessRule.apply(sentAt: sentAt, now: now) { rule(command, state, session) }
             let id = DecisionEventID.decision(kind, requestId: command.requestId)
             switch decision {
             case .approved(let approval):
@@ -49,13 +50,13 @@ extension PolicyHandler {
         }
     }
 
-    func decide(_ command: ListUsers, context: ProcessingContext) async throws {
+    func decide(_ command: ListUsers, sentAt: Date, context: ProcessingContext) async throws {
         let kind = CommandKind.listUsers
         try await decideOnce(kind, requestId: command.requestId, context: context) { transaction, now in
             let connection = transaction.connection
             let state = try await PlatformStateStore(connection: connection).snapshot(
                 orgId: command.orgId, actor: command.actor.platformUserId, environmentId: command.environmentId)
-            let decision = ListUsersRule.decide(command, state: state)
+            let decision = FreshnessRule.apply(sentAt: sentAt, now: now) { ListUsersRule.decide(command, state: state) }
             let id = DecisionEventID.decision(kind, requestId: command.requestId)
             switch decision {
             case .approved(let approval):

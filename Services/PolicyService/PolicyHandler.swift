@@ -45,16 +45,16 @@ public struct PolicyHandler: MessageHandler {
             }
         case .initiateSession(let command):
             try requireCommandsTopic(topic)
-            try await decide(command, context: context)
+            try await decide(command, sentAt: event.attributes.time, context: context)
         case .revokeSession(let command):
             try requireCommandsTopic(topic)
-            try await decide(command, context: context)
+            try await decide(command, sentAt: event.attributes.time, context: context)
         case .endSession(let command):
             try requireCommandsTopic(topic)
-            try await decide(command, context: context)
+            try await decide(command, sentAt: event.attributes.time, context: context)
         case .listUsers(let command):
             try requireCommandsTopic(topic)
-            try await decide(command, context: context)
+            try await decide(command, sentAt: event.attributes.time, context: context)
         default:
             // Not a message policy-service acts on (the consumer only reads its own topics, so this is rare).
             return

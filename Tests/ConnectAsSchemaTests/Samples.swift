@@ -135,7 +135,8 @@ enum Samples {
     static let deadLetter = DeadLetter(
         originalTopic: "connectas.commands", partition: 3, offset: 1042, key: Data("env-1".utf8),
         payload: Data([0xFF, 0xFE, 0x00, 0x41]), errorCode: "schema.malformed_json", reason: "not valid JSON",
-        service: "policy-service", failedAt: time)
+        service: "policy-service", failedAt: time,
+        payloadSha256: "6e153708ea1302ccc480999bda6939c7aef6dd60531b7acfff00e81bde4986ab")
 
     static let all: [ConnectAsMessage] = [
         .initiateSession(initiateSession), .endSession(endSession), .revokeSession(revokeSession),

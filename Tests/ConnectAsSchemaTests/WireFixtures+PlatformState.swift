@@ -60,6 +60,8 @@ extension WireFixture {
                   "keyEncoding": "utf8",
                   "payload": "//4AQQ==",
                   "payloadEncoding": "base64",
+                  "payloadSize": 4,
+                  "payloadSha256": "6e153708ea1302ccc480999bda6939c7aef6dd60531b7acfff00e81bde4986ab",
                   "errorCode": "schema.malformed_json",
                   "reason": "not valid JSON",
                   "service": "policy-service",

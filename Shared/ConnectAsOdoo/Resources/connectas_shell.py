@@ -78,6 +78,17 @@ class Refusal(Exception):
         self.message = message
 
 
+# Anything in a message that could be a session id (13-17: 40 hex; 18-19: 84 URL-safe base64, or its
+# 42-character identifier), e.g. an OSError's path sessions/ab/<sid>: replaced before the message leaves.
+_SID_ANYWHERE = re.compile(
+    r"(?<![0-9a-fA-F])[0-9a-fA-F]{40}(?![0-9a-fA-F])"
+    r"|(?<![A-Za-z0-9_-])(?:[A-Za-z0-9_-]{84}|[A-Za-z0-9_-]{42})(?![A-Za-z0-9_-])")
+
+
+def redact(text):
+    return _SID_ANYWHERE.sub("[redacted]", text)
+
+
 def emit(result):
     # One line, ASCII only (ensure_ascii escapes everything else), so a login with a newline
     # in it can never split the result line.
@@ -565,13 +576,13 @@ def main():
             raise Refusal("bad_request", "unknown op %r" % (request.get("op"),))
         result = operation(odoo_major(), request)
     except Refusal as refusal:
-        result = {"ok": False, "code": refusal.code, "message": refusal.message}
+        result = {"ok": False, "code": refusal.code, "message": redact(refusal.message)}
     except Exception as e:  # anything else: its class and message, never a traceback
         try:
             env.cr.rollback()
         except Exception:
             pass
-        result = {"ok": False, "code": "internal", "message": ("%s: %s" % (type(e).__name__, e))[:500]}
+        result = {"ok": False, "code": "internal", "message": redact("%s: %s" % (type(e).__name__, e))[:500]}
     emit(result)
 
 

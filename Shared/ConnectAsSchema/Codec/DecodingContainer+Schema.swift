@@ -59,6 +59,14 @@ extension KeyedDecodingContainer {
         if value.allSatisfy(\.isWhitespace) {
             throw SchemaError.invalidValue(at: path, expected: "non-empty string", found: "\"\(value)\"", "is empty")
         }
+        if value.count > FieldRules.identifierMaxLength {
+            throw SchemaError.invalidValue(
+                at: path, expected: "at most \(FieldRules.identifierMaxLength) characters", found: value, "too long")
+        }
+        if FieldRules.hasControlCharacter(value) {
+            throw SchemaError.invalidValue(
+                at: path, expected: "no control characters", found: value, "holds a control character")
+        }
     }
 
     private static func check(_ value: Int, in range: ClosedRange<Int>, at path: [any CodingKey]) throws {

@@ -6,6 +6,12 @@ import Foundation
 /// without a new version). Encoding is deterministic (sorted keys, fixed timestamp format), so the same message always
 /// becomes the same bytes, which the audit's hash chain and idempotent producers rely on.
 public enum EventCodec {
+    /// The largest record any consumer of the suite reads (256 KiB); a larger one is refused as
+    /// ``SchemaError/Code/tooLarge``, still labelled with its envelope's `id`, `type` and `correlationid`.
+    public static let maxRecordBytes = 256 * 1024
+    /// The deepest nesting of arrays and objects a record may have; no message of the suite needs more than 8.
+    public static let maxDepth = 32
+
     /// Reads any message of the suite, choosing its type from the envelope's `type`.
     public static func decode(_ bytes: some DataProtocol) throws(SchemaError) -> DecodedEvent {
         let data = Data(bytes)
@@ -71,6 +77,26 @@ public enum EventCodec {
     }
 
     private static func readHeader(_ data: Data) throws(SchemaError) -> Header {
+        let shape = JSONShape.scan(Array(data), maxDepth: maxDepth)
+        func labelled(_ code: SchemaError.Code, path: String?, expected: String?, _ message: String) -> SchemaError {
+            SchemaError(
+                code: code, path: path, expected: expected, message: message, eventId: shape.envelope["id"],
+                eventType: shape.envelope["type"], correlationId: shape.envelope["correlationid"])
+        }
+        switch shape.problem {
+        case .tooDeep:
+            throw labelled(.tooDeep, path: nil, expected: "at most \(maxDepth) levels", "nested too deep")
+        case .duplicateKey(let path):
+            throw labelled(.duplicateKey, path: path, expected: "each key once", "the key appears twice")
+        case .notJSON:
+            throw SchemaError(code: .malformedJSON, message: "not valid JSON")
+        case nil:
+            break
+        }
+        if data.count > maxRecordBytes {
+            throw labelled(
+                .tooLarge, path: nil, expected: "at most \(maxRecordBytes) bytes", "the record has \(data.count) bytes")
+        }
         let probe = try withSchemaErrors(nil) { try makeDecoder().decode(Probe.self, from: data) }
         func error(_ code: SchemaError.Code, _ path: String, expected: String?, found: String?, _ message: String)
             -> SchemaError

@@ -45,14 +45,14 @@ public struct InitiateSession: MessagePayload {
 extension InitiateSession {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        requestId = try container.identifier(.requestId)
-        orgId = try container.identifier(.orgId)
-        environmentId = try container.identifier(.environmentId)
+        requestId = try container.id(.requestId)
+        orgId = try container.id(.orgId)
+        environmentId = try container.id(.environmentId)
         actor = try container.required(.actor)
         target = try container.required(.target)
-        reason = try container.required(.reason)
-        clientIp = try container.identifier(.clientIp)
-        userAgent = try container.required(.userAgent)
+        reason = try container.text(.reason, max: FieldRules.reasonMaxLength, controls: .allowed)
+        clientIp = try container.ipAddress(.clientIp)
+        userAgent = try container.text(.userAgent, max: FieldRules.userAgentMaxLength, controls: .refused)
     }
 
     public var partitionKey: String { environmentId }

@@ -30,11 +30,11 @@ public struct ListUsers: MessagePayload {
 extension ListUsers {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        requestId = try container.identifier(.requestId)
-        orgId = try container.identifier(.orgId)
-        environmentId = try container.identifier(.environmentId)
+        requestId = try container.id(.requestId)
+        orgId = try container.id(.orgId)
+        environmentId = try container.id(.environmentId)
         actor = try container.required(.actor)
-        search = try container.optional(.search)
+        search = try container.optionalText(.search, max: FieldRules.searchMaxLength, controls: .refused)
     }
 
     public var partitionKey: String { environmentId }

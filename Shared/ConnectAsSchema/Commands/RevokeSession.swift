@@ -36,12 +36,12 @@ public struct RevokeSession: MessagePayload {
 extension RevokeSession {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        requestId = try container.identifier(.requestId)
-        orgId = try container.identifier(.orgId)
-        environmentId = try container.identifier(.environmentId)
-        sessionId = try container.identifier(.sessionId)
+        requestId = try container.id(.requestId)
+        orgId = try container.id(.orgId)
+        environmentId = try container.id(.environmentId)
+        sessionId = try container.id(.sessionId)
         actor = try container.required(.actor)
-        reason = try container.optional(.reason)
+        reason = try container.optionalText(.reason, max: FieldRules.reasonMaxLength, controls: .allowed)
     }
 
     public var partitionKey: String { environmentId }

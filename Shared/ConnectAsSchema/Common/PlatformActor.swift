@@ -18,7 +18,7 @@ public struct PlatformActor: Codable, Sendable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        platformUserId = try container.identifier(.platformUserId)
-        email = try container.identifier(.email)
+        platformUserId = try container.id(.platformUserId)
+        email = try container.email(.email)
     }
 }

@@ -3,8 +3,10 @@ import Foundation
 /// A record a consumer could not process, published to `connectas.dlq` with the reason so the consumer can move on
 /// and an operator can inspect, fix and replay it.
 ///
-/// The original key and value are kept byte for byte: as text when they are valid UTF-8 (readable in any Kafka tool),
-/// as base64 otherwise, with `keyEncoding` / `payloadEncoding` saying which.
+/// The original key and value are kept byte for byte up to a bound (``maxCopiedPayloadBytes`` of the value,
+/// ``maxCopiedKeyBytes`` of the key), so that a dead letter is always small enough to publish: as text when they are
+/// valid UTF-8 (readable in any Kafka tool), as base64 otherwise, with `keyEncoding` / `payloadEncoding` saying
+/// which. `payloadSize` and `payloadSha256` describe the whole original value.
 public struct DeadLetter: MessagePayload {
     public static let eventType = EventType("connectas.dlq.DeadLetter", version: 1)
     public static let defaultTopic = DefaultTopic.deadLetters
@@ -14,7 +16,12 @@ public struct DeadLetter: MessagePayload {
     public var offset: Int64
     /// Absent when the original record had no key.
     public var key: Data?
+    /// The original value, or its first ``maxCopiedPayloadBytes`` when it was larger.
     public var payload: Data
+    /// The size of the whole original value, in bytes.
+    public var payloadSize: Int
+    /// SHA-256 of the whole original value, lowercase hex; absent when the producer of the letter could not hash.
+    public var payloadSha256: String?
     /// Stable and machine-readable, e.g. a ``SchemaError/Code`` raw value such as `schema.missing_field`.
     public var errorCode: String
     public var reason: String
@@ -26,24 +33,30 @@ public struct DeadLetter: MessagePayload {
     public var originalEventType: String?
     public var correlationId: String?
 
+    public static let maxCopiedPayloadBytes = 64 * 1024
+    public static let maxCopiedKeyBytes = 1024
+    public static let maxReasonCharacters = 4096
+
     public init(
         originalTopic: String, partition: Int32, offset: Int64, key: Data?, payload: Data, errorCode: String,
         reason: String, service: String, failedAt: Date, originalEventId: String? = nil,
         originalEventType: String? = nil,
-        correlationId: String? = nil
+        correlationId: String? = nil, payloadSha256: String? = nil
     ) {
         self.originalTopic = originalTopic
         self.partition = partition
         self.offset = offset
-        self.key = key
-        self.payload = payload
+        self.key = key.map { $0.prefix(Self.maxCopiedKeyBytes) }
+        self.payload = payload.prefix(Self.maxCopiedPayloadBytes)
+        self.payloadSize = payload.count
+        self.payloadSha256 = payloadSha256
         self.errorCode = errorCode
-        self.reason = reason
+        self.reason = String(reason.prefix(Self.maxReasonCharacters))
         self.service = service
         self.failedAt = RFC3339.normalized(failedAt)
-        self.originalEventId = originalEventId
-        self.originalEventType = originalEventType
-        self.correlationId = correlationId
+        self.originalEventId = originalEventId.map { String($0.prefix(256)) }
+        self.originalEventType = originalEventType.map { String($0.prefix(256)) }
+        self.correlationId = correlationId.map { String($0.prefix(256)) }
     }
 
     /// The usual case: the record did not decode.
@@ -65,6 +78,8 @@ public struct DeadLetter: MessagePayload {
         case keyEncoding = "keyEncoding"
         case payload = "payload"
         case payloadEncoding = "payloadEncoding"
+        case payloadSize = "payloadSize"
+        case payloadSha256 = "payloadSha256"
         case errorCode = "errorCode"
         case reason = "reason"
         case service = "service"
@@ -99,6 +114,8 @@ extension DeadLetter {
         }
         payload = try Self.bytes(
             container.required(.payload), encoding: container.required(.payloadEncoding), at: container, .payload)
+        payloadSize = try container.optional(.payloadSize) ?? payload.count
+        payloadSha256 = try container.optional(.payloadSha256)
         errorCode = try container.identifier(.errorCode)
         reason = try container.required(.reason)
         service = try container.identifier(.service)
@@ -136,6 +153,8 @@ extension DeadLetter {
         let (text, encoding) = ByteEncoding.encode(payload)
         try container.encode(text, forKey: .payload)
         try container.encode(encoding, forKey: .payloadEncoding)
+        try container.encode(payloadSize, forKey: .payloadSize)
+        try container.encodeIfPresent(payloadSha256, forKey: .payloadSha256)
         try container.encode(errorCode, forKey: .errorCode)
         try container.encode(reason, forKey: .reason)
         try container.encode(service, forKey: .service)

@@ -43,4 +43,15 @@ public enum DenialCode: String, SchemaEnum {
     case sessionNotFound = "session_not_found"
     /// End or revoke of a session that has already ended, expired, failed or been revoked.
     case sessionNotActive = "session_not_active"
+    /// The command broke a rule of the contract (a field's limit or characters, a duplicate key, its size); the
+    /// reply's `field` names where. Sent instead of a dead letter whenever the command's request id is readable.
+    case invalidRequest = "invalid_request"
+    /// The command's CloudEvents `time` is older than ``DenialCode/commandMaxAgeSeconds`` (or that far in the
+    /// future): a replay from an old offset or a stuck producer is not decided again.
+    case commandExpired = "command_expired"
+
+    /// How old a command may be when policy-service reads it: 10 minutes. The idempotency records (processed
+    /// message ids, decisions) are kept for `CONNECTAS_RETENTION_DAYS` (30 days), far longer, so a replayed command
+    /// inside the window is recognised as a duplicate and one outside it is refused as expired.
+    public static let commandMaxAgeSeconds = 600
 }

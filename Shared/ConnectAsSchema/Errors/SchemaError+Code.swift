@@ -26,6 +26,12 @@ extension SchemaError {
         public static let unsupportedSpecVersion = Code(rawValue: "schema.unsupported_specversion")
         /// A typed decode asked for one message type and the bytes hold another.
         public static let unexpectedType = Code(rawValue: "schema.unexpected_type")
+        /// The record is larger than ``EventCodec/maxRecordBytes``.
+        public static let tooLarge = Code(rawValue: "schema.too_large")
+        /// An object names the same key twice (readers disagree on which one wins, so neither is taken).
+        public static let duplicateKey = Code(rawValue: "schema.duplicate_key")
+        /// Arrays and objects nest deeper than ``EventCodec/maxDepth``.
+        public static let tooDeep = Code(rawValue: "schema.too_deep")
         /// A value could not be turned into JSON.
         public static let encodingFailed = Code(rawValue: "schema.encoding_failed")
     }

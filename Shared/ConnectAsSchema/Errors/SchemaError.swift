@@ -1,3 +1,5 @@
+import Foundation
+
 /// The one error this module throws: a message that cannot become a typed value, or a value that cannot be encoded.
 ///
 /// A consumer puts the message on the dead-letter topic with ``code`` and ``description`` and moves on, so the error
@@ -26,11 +28,25 @@ public struct SchemaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.code = code
         self.path = path
         self.expected = expected
-        self.found = found
+        self.found = found.map(Self.quotable)
         self.message = message
         self.eventId = eventId
         self.eventType = eventType
         self.correlationId = correlationId
+    }
+
+    /// What is repeated of an offending value: short, and with control characters escaped, so that a 1 MB or
+    /// NUL-laden value cannot make the error (a dead letter's reason, a log line) large or unreadable.
+    static func quotable(_ value: String) -> String {
+        var text = ""
+        for scalar in value.unicodeScalars.prefix(80) {
+            if scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
+                text += String(format: "\\u%04x", scalar.value)
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return value.unicodeScalars.count > 80 ? text + "… (\(value.utf8.count) bytes)" : text
     }
 
     public var description: String {

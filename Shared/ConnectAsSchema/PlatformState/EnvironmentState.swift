@@ -51,8 +51,8 @@ public struct EnvironmentState: MessagePayload {
 extension EnvironmentState {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        environmentId = try container.identifier(.environmentId)
-        orgId = try container.identifier(.orgId)
+        environmentId = try container.id(.environmentId)
+        orgId = try container.id(.orgId)
         status = try container.required(.status)
         domain = try container.identifier(.domain)
         server = try container.required(.server)

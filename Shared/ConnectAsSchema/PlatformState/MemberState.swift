@@ -27,9 +27,9 @@ public struct MemberState: MessagePayload {
 extension MemberState {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        orgId = try container.identifier(.orgId)
-        platformUserId = try container.identifier(.platformUserId)
-        email = try container.identifier(.email)
+        orgId = try container.id(.orgId)
+        platformUserId = try container.id(.platformUserId)
+        email = try container.email(.email)
         role = try container.required(.role)
     }
 

@@ -40,7 +40,7 @@ public struct OrgState: MessagePayload {
 extension OrgState {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        orgId = try container.identifier(.orgId)
+        orgId = try container.id(.orgId)
         plan = try container.required(.plan)
         permissionOverrides = try Self.decodeOverrides(from: container)
         notifications = try container.required(.notifications)

@@ -6,6 +6,9 @@ public struct PolicySettings: Codable, Sendable, Hashable {
     public var maxSessionDurationSeconds: Int
 
     public static let defaultMaxSessionDurationSeconds = 3600
+    /// The longest session an org may configure (24 hours): checked where the org record is read, so that no
+    /// later arithmetic or cast can fail after an Odoo session exists.
+    public static let maxSessionDurationUpperBound = 86_400
 
     public init(protectAdministrators: Bool, maxSessionDurationSeconds: Int = Self.defaultMaxSessionDurationSeconds) {
         self.protectAdministrators = protectAdministrators
@@ -20,6 +23,6 @@ public struct PolicySettings: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         protectAdministrators = try container.required(.protectAdministrators)
-        maxSessionDurationSeconds = try container.integer(.maxSessionDurationSeconds, in: 1...Int.max)
+        maxSessionDurationSeconds = try container.integer(.maxSessionDurationSeconds, in: 1...Self.maxSessionDurationUpperBound)
     }
 }

@@ -1,6 +1,7 @@
 import ConnectAsKafka
 import ConnectAsPostgres
 import ConnectAsSchema
+import Crypto
 import Foundation
 import Logging
 import Metrics
@@ -84,10 +85,18 @@ public struct ConsumerService: Service, CustomStringConvertible {
                 logger[metadataKey: "connectas.event.id"] = "\(message.messageID)"
                 logger[metadataKey: "connectas.event.type"] = "\(message.messageType)"
                 let processing = ProcessingContext(service: context, message: message)
-                if try await processing.alreadyProcessed() {
+                switch try await processing.priorProcessing() {
+                case .none:
+                    break
+                case .sameContent:
                     Counter(label: "connectas_messages_duplicate_total", dimensions: [("topic", record.topic)]).increment()
                     logger.debug("already processed; skipped")
                     return true
+                case .otherContent:
+                    return await deadLetter(
+                        record, code: "envelope.id_reused",
+                        reason: "event id \(message.messageID) was already processed with other content; ids must be unique",
+                        schemaError: nil, logger: logger)
                 }
                 try await handler.handle(message, context: processing)
                 Counter(label: "connectas_messages_processed_total", dimensions: [("type", message.messageType)])
@@ -124,7 +133,8 @@ public struct ConsumerService: Service, CustomStringConvertible {
     func deadLetter(
         _ record: KafkaConsumerMessage, code: String, reason: String, schemaError: SchemaError?, logger: Logger
     ) async -> Bool {
-        logger.error("dead-lettered", metadata: ["error.code": "\(code)", "error.reason": "\(reason)"])
+        logger.error(
+            "dead-lettered or refused", metadata: ["error.code": "\(code)", "error.reason": "\(reason.prefix(1024))"])
         Counter(label: "connectas_messages_dead_lettered_total", dimensions: [("code", code)]).increment()
         let position = "\(record.topic)/\(record.partition)/\(record.offset)"
         let letter = DeadLetter(
@@ -132,7 +142,9 @@ public struct ConsumerService: Service, CustomStringConvertible {
             key: record.key.map { Data($0) }, payload: Data(record.value ?? []), errorCode: code, reason: reason,
             service: context.service.rawValue, failedAt: Date(),
             originalEventId: schemaError?.eventId, originalEventType: schemaError?.eventType,
-            correlationId: schemaError?.correlationId)
+            correlationId: schemaError?.correlationId,
+            payloadSha256: SHA256.hash(data: record.value ?? []).map { String(format: "%02x", $0) }.joined())
+        let handler = handler
         var attempt = 0
         while !Task.isCancelled {
             attempt += 1
@@ -143,9 +155,12 @@ public struct ConsumerService: Service, CustomStringConvertible {
                         INSERT INTO processed_messages (message_id, message_type, topic) VALUES ($1, 'dead-letter', $2)
                         ON CONFLICT (message_id) DO NOTHING
                         """, "dlq:\(position)", record.topic)
-                    if inserted.affectedRows == 1 {
-                        try await transaction.publish(letter, id: "dlq:\(context.service.rawValue):\(position)")
+                    guard inserted.affectedRows == 1 else { return }
+                    if let schemaError, try await handler.refuse(record, error: schemaError, transaction: transaction) {
+                        logger.info("refused with a reply to its sender instead of a dead letter")
+                        return
                     }
+                    try await transaction.publish(letter, id: "dlq:\(context.service.rawValue):\(position)")
                 }
                 return true
             } catch {

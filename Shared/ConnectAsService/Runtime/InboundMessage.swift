@@ -1,5 +1,7 @@
 import ConnectAsKafka
 import ConnectAsSchema
+import Crypto
+import Foundation
 
 /// A record a service consumed: the decoded event, or nothing for a tombstone (a deleted key of a compacted topic).
 public struct InboundMessage: Sendable {
@@ -12,6 +14,9 @@ public struct InboundMessage: Sendable {
         event?.attributes.id ?? "\(record.topic)/\(record.partition)/\(record.offset)"
     }
 
+    /// SHA-256 of the record's value, which tells a redelivery from another message reusing the id.
+    var contentHash: Data { Data(SHA256.hash(data: record.value ?? [])) }
+
     public var messageType: String {
         event.map { type(of: $0.message.payload).eventType.rawValue } ?? "tombstone"
     }
@@ -21,6 +26,18 @@ public struct InboundMessage: Sendable {
 /// made exactly once by doing them inside ``ProcessingContext/commit(_:)``.
 public protocol MessageHandler: Sendable {
     func handle(_ message: InboundMessage, context: ProcessingContext) async throws
+
+    /// Called, inside the transaction that records it as processed, for a record that did not decode: a handler
+    /// that can answer its sender (a command whose request id is readable) publishes the answer through
+    /// `transaction` and returns `true`, and the record is not dead-lettered. The default answers nothing.
+    func refuse(_ record: KafkaConsumerMessage, error: SchemaError, transaction: ServiceTransaction) async throws
+        -> Bool
+}
+
+extension MessageHandler {
+    public func refuse(_ record: KafkaConsumerMessage, error: SchemaError, transaction: ServiceTransaction)
+        async throws -> Bool
+    { false }
 }
 
 /// An error a handler throws when the message may succeed later (a server down): the consumer retries the same

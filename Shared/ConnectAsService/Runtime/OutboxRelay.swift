@@ -10,6 +10,10 @@ import ServiceLifecycle
 /// One replica at a time relays (a session advisory lock, released by PostgreSQL if the replica dies), so the
 /// outbox is published in order; the others wait to take over. A crash between publishing and deleting publishes a
 /// row twice with the same event id, which every consumer deduplicates.
+///
+/// No row can hold the others back: one the broker refuses for good (``OutboxRefusal/isPermanent``) is moved to
+/// `outbox_parked` with the error, counted, and reported by `/health`; one that fails for a passing reason stops
+/// only its own key (whose order must hold) until the next pass, while every other key goes on.
 public struct OutboxRelay: Service, CustomStringConvertible {
     /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
     public var description: String { "OutboxRelay" }
@@ -59,7 +63,9 @@ public struct OutboxRelay: Service, CustomStringConvertible {
                     context.logger.info("relaying the outbox")
                     do {
                         for await _ in wakeups {
-                            while try await relayBatch(connection) == batchSize {}
+                            // A full batch with progress means more may wait; a batch held back by a passing
+                            // failure waits for the next wakeup instead of spinning.
+                            while try await relayBatch(connection) == .more {}
                             if Task.isCancelled { break }
                         }
                     } catch {
@@ -76,34 +82,90 @@ public struct OutboxRelay: Service, CustomStringConvertible {
         }
     }
 
+    enum Progress { case more, done }
+
+    struct Row: Sendable {
+        let id: Int64, topic: String, key: String?, payload: Data
+    }
+
+    enum Outcome: Sendable {
+        case sent(Int64)
+        case parked(Int64, String)
+        case heldBack
+    }
+
     /// Publishes up to `batchSize` rows; rows of one key in order, different keys concurrently.
-    func relayBatch(_ connection: PostgresConnection) async throws -> Int {
+    func relayBatch(_ connection: PostgresConnection) async throws -> Progress {
         let rows = try await connection.query(
             "SELECT id, topic, message_key, payload FROM outbox ORDER BY id LIMIT $1", batchSize)
-        guard !rows.isEmpty else { return 0 }
-        struct Row: Sendable {
-            let id: Int64, topic: String, key: String?, payload: Data
-        }
+        guard !rows.isEmpty else { return .done }
         let batch = try rows.map {
             Row(
                 id: try $0.decode("id"), topic: try $0.decode("topic"), key: try $0.decode("message_key"),
                 payload: try $0.decode("payload"))
         }
         let producer = context.producer
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let logger = context.logger
+        var outcomes: [Outcome] = []
+        await withTaskGroup(of: [Outcome].self) { group in
             for rowsOfKey in Dictionary(grouping: batch, by: { "\($0.topic)\u{0}\($0.key ?? "")" }).values {
                 group.addTask {
+                    var done: [Outcome] = []
                     for row in rowsOfKey {
-                        try await producer.send(
-                            topic: row.topic, key: row.key.map { Array($0.utf8) }, value: Array(row.payload))
+                        do {
+                            try await producer.send(
+                                topic: row.topic, key: row.key.map { Array($0.utf8) }, value: Array(row.payload))
+                            done.append(.sent(row.id))
+                        } catch let error as KafkaError where OutboxRefusal.isPermanent(error) {
+                            done.append(.parked(row.id, "\(error)"))
+                        } catch {
+                            logger.warning(
+                                "outbox row not published, will retry",
+                                metadata: ["outbox.id": "\(row.id)", "error": "\(error)"])
+                            done.append(.heldBack)
+                            break
+                        }
                     }
+                    return done
                 }
             }
-            try await group.waitForAll()
+            for await done in group { outcomes += done }
         }
-        let ids = "{" + batch.map { String($0.id) }.joined(separator: ",") + "}"
-        try await connection.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
-        Counter(label: "connectas_outbox_published_total").increment(by: batch.count)
-        return batch.count
+        let sent = outcomes.compactMap { if case .sent(let id) = $0 { id } else { nil } }
+        let parked = outcomes.compactMap { if case .parked(let id, let error) = $0 { (id, error) } else { nil } }
+        for (id, error) in parked {
+            logger.error("outbox row refused by the broker for good; parked", metadata: [
+                "outbox.id": "\(id)", "error": "\(error)",
+            ])
+            try await connection.query(
+                """
+                WITH moved AS (DELETE FROM outbox WHERE id = $1 RETURNING *)
+                INSERT INTO outbox_parked (id, topic, message_key, payload, event_id, created_at, error)
+                SELECT id, topic, message_key, payload, event_id, created_at, $2 FROM moved
+                ON CONFLICT (id) DO NOTHING
+                """, id, error)
+        }
+        if !sent.isEmpty {
+            let ids = "{" + sent.map { String($0) }.joined(separator: ",") + "}"
+            try await connection.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
+            Counter(label: "connectas_outbox_published_total").increment(by: sent.count)
+        }
+        if !parked.isEmpty { Counter(label: "connectas_outbox_parked_total").increment(by: parked.count) }
+        let progressed = sent.count + parked.count
+        return batch.count == batchSize && progressed > 0 ? .more : .done
+    }
+}
+
+/// Which broker refusals will not pass by retrying the same record.
+enum OutboxRefusal {
+    static let permanentCodes: Set<String> = [
+        "MSG_SIZE_TOO_LARGE", "RECORD_LIST_TOO_LARGE", "INVALID_RECORD", "INVALID_TOPIC_EXCEPTION",
+        "TOPIC_AUTHORIZATION_FAILED", "CLUSTER_AUTHORIZATION_FAILED", "INVALID_REQUIRED_ACKS", "_INVALID_ARG",
+        "_MSG_SIZE_TOO_LARGE", "CORRUPT_MESSAGE", "_BAD_MSG", "UNSUPPORTED_FOR_MESSAGE_FORMAT", "POLICY_VIOLATION",
+    ]
+
+    static func isPermanent(_ error: KafkaError) -> Bool {
+        guard !error.isRetriable, !error.isFatal, let name = error.rdKafkaCodeName else { return false }
+        return permanentCodes.contains(name)
     }
 }

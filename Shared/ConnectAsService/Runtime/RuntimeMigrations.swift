@@ -30,7 +30,25 @@ enum RuntimeMigrations {
                     END $$;
                     CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
                         FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
-                    """)
+                    """),
+            PostgresMigration(
+                version: 2, name: "parked outbox rows and the content hash of processed messages",
+                sql: """
+                    -- Rows the broker refused for a reason that will not pass (too large, invalid topic, not
+                    -- authorised): kept with the error for an operator, out of the relay's way.
+                    CREATE TABLE outbox_parked (
+                        id bigint PRIMARY KEY,
+                        topic text NOT NULL,
+                        message_key text,
+                        payload bytea NOT NULL,
+                        event_id text NOT NULL,
+                        created_at timestamptz NOT NULL,
+                        parked_at timestamptz NOT NULL DEFAULT now(),
+                        error text NOT NULL
+                    );
+                    -- A second record under an id already processed is a duplicate only with the same bytes.
+                    ALTER TABLE processed_messages ADD COLUMN content_sha256 bytea;
+                    """),
         ]
     }
 }

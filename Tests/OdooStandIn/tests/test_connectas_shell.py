@@ -337,6 +337,40 @@ def test_unexpected_errors_are_results_with_code_internal(odoo):
     assert 'Traceback' not in result['message']
 
 
+def test_no_session_id_in_error_text(odoo):
+    # An OS error about a session's own file carries its path, sessions/ab/<sid>: the message that leaves the
+    # server (and reaches SessionFailed, replies, last_error and logs) must not. Every two-character directory
+    # this version could use is made a file, so writing the new session fails with its path in the error.
+    odoo.sessions.mkdir(parents=True, exist_ok=True)
+    if odoo.major <= 15:
+        pytest.skip('13-15 keep sessions flat (werkzeug_<sid>.sess): no per-session directory to break')
+    alphabet = '0123456789abcdef' if odoo.major <= 17 else \
+        'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+    for a in alphabet:
+        for b in alphabet:
+            (odoo.sessions / (a + b)).write_text('not a directory')
+    result = create(odoo)
+    assert result['ok'] is False, result
+    assert '[redacted]' in result['message'], result['message']
+    assert not re.search(r'[0-9a-f]{40}|[A-Za-z0-9_-]{42}', result['message']), result['message']
+
+
+def test_redaction_covers_every_format():
+    source = SCRIPT.read_text()
+    namespace = {}
+    start = source.index('_SID_ANYWHERE')
+    exec('import re\n' + source[start:source.index('def emit(')], namespace)
+    redact = namespace['redact']
+    hex40 = 'ab' * 20
+    b64 = 'A-_z' * 21
+    assert redact('No such file: /var/lib/odoo/sessions/ab/%s' % hex40) == \
+        'No such file: /var/lib/odoo/sessions/ab/[redacted]'
+    assert redact('werkzeug_%s.sess' % hex40) == 'werkzeug_[redacted].sess'
+    assert redact('sessions/A-/%s' % b64) == 'sessions/A-/[redacted]'
+    assert redact('identifier %s' % b64[:42]) == 'identifier [redacted]'
+    assert redact('login alice is archived') == 'login alice is archived'
+
+
 # ---------------------------------------------------------------------------------------------
 # notify_bell
 # ---------------------------------------------------------------------------------------------
