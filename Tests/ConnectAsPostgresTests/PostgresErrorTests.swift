@@ -77,7 +77,8 @@ struct PostgresErrorTests {
         // The failed attempt gave its slot back: a second one fails the same way instead of waiting forever.
         let again = await #expect(throws: PostgresError.self) { try await pool.query("SELECT 1") }
         #expect(again?.code == .connectionFailed)
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Fails instead of waiting for ever; not a timing test (the machines are noisy).
+        #expect(ContinuousClock.now - start < .seconds(30))
         await pool.close()
     }
 

@@ -47,7 +47,8 @@ struct ConnectionLifecycleTests {
                 return
             }
             #expect(error.code == .connectTimeout)
-            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(3))
+            // Not a timing test (the machines are noisy): it must give up after the timeout, not hang.
+            #expect(elapsed >= .milliseconds(500) && elapsed < .seconds(30))
         }
         withExtendedLifetime(listener) {}
     }

@@ -246,21 +246,32 @@ struct PolicyServiceTests {
             #expect(try await run.decision(for: good.requestId).type == InitiateApproved.eventType)
 
             var letters: [DeadLetter] = []
-            try await PolicyServiceRun.waitUntil("three dead letters arrive") {
+            try await PolicyServiceRun.waitUntil("two dead letters arrive") {
                 letters = run.output.matching { $0.topic == run.topics.deadLetters }.compactMap {
                     if case .deadLetter(let letter) = $0.event?.message { letter } else { nil }
                 }
-                return letters.count >= 3
+                return letters.count >= 2
             }
             let notJSON = try #require(letters.first { $0.payload == garbage })
             #expect(notJSON.originalTopic == run.topics.commands)
             #expect(notJSON.errorCode.hasPrefix("schema."))
             #expect(!notJSON.reason.isEmpty)
             #expect(notJSON.service == "policy-service")
-            let missingReason = try #require(letters.first { $0.payload == incomplete })
-            #expect(missingReason.errorCode == "schema.missing_field")
-            #expect(missingReason.reason.contains("reason"))
-            #expect(missingReason.correlationId == valid.requestId)
+            // The command that lacks its reason names its request: it is answered, not dead-lettered.
+            #expect(!letters.contains { $0.payload == incomplete })
+            var refusals: [RequestDeniedReply] = []
+            try await PolicyServiceRun.waitUntil("the incomplete command is refused") {
+                refusals = run.output.matching { $0.topic == run.topics.replies }.compactMap {
+                    if case .requestDeniedReply(let reply) = $0.event?.message, reply.requestId == valid.requestId {
+                        reply
+                    } else { nil }
+                }
+                return !refusals.isEmpty
+            }
+            #expect(refusals.count == 1)
+            #expect(refusals.first?.code == .invalidRequest)
+            #expect(refusals.first?.field == "data.reason")
+            #expect(refusals.first?.command == .initiateSession)
             let wrongKey = try #require(letters.first { $0.payload == misfiled })
             #expect(wrongKey.errorCode == "policy.state_key_mismatch")
             #expect(
