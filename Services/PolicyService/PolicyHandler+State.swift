@@ -22,6 +22,10 @@ extension PolicyHandler {
         }
         try await context.commit { transaction in
             try await upsert(PlatformStateStore(connection: transaction.connection), message.messageID)
+            // The platform waits for this before a command that needs the record (see ``StateApplied``).
+            try await transaction.publish(
+                StateApplied(stateEventId: message.messageID, stateType: message.messageType, stateKey: key),
+                id: "state-applied:\(message.messageID)")
         }
         logger.debug("platform state stored", metadata: ["state.kind": "\(kind.rawValue)", "state.key": "\(key)"])
     }

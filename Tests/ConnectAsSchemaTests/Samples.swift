@@ -113,6 +113,8 @@ enum Samples {
             OdooUser(id: 2, login: "admin", displayName: "Mitchell Admin", isAdministrator: true),
             OdooUser(id: 7, login: "sam@customer.example", displayName: "Sam Rivera", isAdministrator: false),
         ])
+    static let stateApplied = StateApplied(
+        stateEventId: "evt-env-1", stateType: "platform.environment.v1", stateKey: "env-1")
     static let revokeAcknowledged = RevokeAcknowledged(
         requestId: "req-3", orgId: "org-1", environmentId: "env-1", sessionId: "ses-1")
     static let endAcknowledged = EndAcknowledged(
@@ -148,7 +150,7 @@ enum Samples {
         .linkExpired(linkExpired), .sessionRevoked(sessionRevoked), .sessionFailed(sessionFailed),
         .notificationSent(notificationSent),
         .sessionLinkReply(sessionLinkReply), .requestDeniedReply(requestDeniedReply),
-        .requestFailedReply(requestFailedReply), .usersListReply(usersListReply),
+        .requestFailedReply(requestFailedReply), .usersListReply(usersListReply), .stateApplied(stateApplied),
         .revokeAcknowledged(revokeAcknowledged), .endAcknowledged(endAcknowledged),
         .orgState(orgState), .memberState(memberState), .environmentState(environmentState),
         .deadLetter(deadLetter),

@@ -53,6 +53,10 @@ extension WireFixture {
                 """,
             expected: .usersListReply(Samples.usersListReply)),
         WireFixture(
+            type: "connectas.reply.StateApplied.v1",
+            data: #"{"stateEventId": "evt-env-1", "stateType": "platform.environment.v1", "stateKey": "env-1"}"#,
+            expected: .stateApplied(Samples.stateApplied)),
+        WireFixture(
             type: "connectas.reply.RevokeAcknowledged.v1",
             data: #"{"requestId": "req-3", "orgId": "org-1", "environmentId": "env-1", "sessionId": "ses-1"}"#,
             expected: .revokeAcknowledged(Samples.revokeAcknowledged)),

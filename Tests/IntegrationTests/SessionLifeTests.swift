@@ -16,13 +16,13 @@ import TestSupport
     /// Publishes an org, its owner and a running environment on the SSH target with the Odoo stand-in.
     static func seed(_ harness: SuiteHarness, org: String = "acme", environment: String = "acme-prod") async throws {
         let command = try StackEnvironment.require("CONNECTAS_ODOO_COMMAND").split(separator: " ").map(String.init)
-        try await harness.platform.publish(
+        let orgEvent = try await harness.platform.publish(
             OrgState(
                 orgId: org, plan: .starter, notifications: NotificationSettings(channels: [.email], language: .english),
                 policy: PolicySettings(protectAdministrators: true)))
-        try await harness.platform.publish(
+        let memberEvent = try await harness.platform.publish(
             MemberState(orgId: org, platformUserId: actor.platformUserId, email: actor.email, role: .owner))
-        try await harness.platform.publish(
+        let environmentEvent = try await harness.platform.publish(
             EnvironmentState(
                 environmentId: environment, orgId: org, status: .running, domain: "127.0.0.1",
                 server: ServerEndpoint(
@@ -32,6 +32,13 @@ import TestSupport
                     hostKeyFingerprint: try StackEnvironment.require("CONNECTAS_SSH_HOST_FINGERPRINT")),
                 odooVersion: "17.0", database: try StackEnvironment.require("CONNECTAS_ODOO_DB"),
                 runtime: .host(command: command, runAsUser: nil), preflight: Preflight(ok: true)))
+        // The contract's state-before-commands rule: a command sent after StateApplied is decided on that state.
+        for id in [orgEvent.id, memberEvent.id, environmentEvent.id] {
+            let applied = try await harness.replies.reply(for: id, timeout: .seconds(60)).reply
+            guard case .stateApplied(let state) = applied.message, state.stateEventId == id else {
+                throw HarnessError("expected StateApplied for \(id), got \(applied.message)")
+            }
+        }
         try await harness.waitUntilPolicyKnows(org: org, member: actor.platformUserId, environment: environment)
     }
 

@@ -30,6 +30,7 @@ public enum ConnectAsMessage: Sendable, Equatable {
     case usersListReply(UsersListReply)
     case revokeAcknowledged(RevokeAcknowledged)
     case endAcknowledged(EndAcknowledged)
+    case stateApplied(StateApplied)
     // Platform state (compacted `platform.*` topics).
     case orgState(OrgState)
     case memberState(MemberState)
@@ -47,7 +48,7 @@ extension ConnectAsMessage {
         SessionLinkIssued.self, SessionRedeemed.self, SessionEnded.self, LinkExpired.self, SessionRevoked.self,
         SessionFailed.self, NotificationSent.self,
         SessionLinkReply.self, RequestDeniedReply.self, RequestFailedReply.self, UsersListReply.self,
-        RevokeAcknowledged.self, EndAcknowledged.self,
+        RevokeAcknowledged.self, EndAcknowledged.self, StateApplied.self,
         OrgState.self, MemberState.self, EnvironmentState.self,
         DeadLetter.self,
     ]
@@ -78,6 +79,7 @@ extension ConnectAsMessage {
         case .requestFailedReply(let payload): payload
         case .usersListReply(let payload): payload
         case .revokeAcknowledged(let payload): payload
+        case .stateApplied(let payload): payload
         case .endAcknowledged(let payload): payload
         case .orgState(let payload): payload
         case .memberState(let payload): payload
