@@ -33,6 +33,14 @@ enum Closing: Sendable {
         case .revoke(let approved): approved.sessionId
         }
     }
+    /// The environment as policy-service knows it now: a server whose address or host key changed since the
+    /// session was issued is reached at its current one.
+    var environment: EnvironmentSnapshot {
+        switch self {
+        case .end(let approved): approved.environment
+        case .revoke(let approved): approved.environment
+        }
+    }
     var actor: PlatformActor {
         switch self {
         case .end(let approved): approved.actor
@@ -69,7 +77,7 @@ extension Injector {
         logger[metadataKey: InjectorLoggingKeys.requestId] = "\(closing.requestId)"
 
         guard
-            let record = try await SessionStore.find(
+            var record = try await SessionStore.find(
                 sessionId: closing.sessionId, orgId: closing.orgId, environmentId: closing.environmentId,
                 context.pool)
         else {
@@ -88,6 +96,13 @@ extension Injector {
 
         // The link dies first, so nobody can redeem it while the Odoo session is being deleted.
         try await SessionStore.burnLink(sessionId: record.sessionId, context.pool)
+        // Later deletes (a retry, the second delete) go to the current environment too.
+        if record.environment != closing.environment {
+            try await SessionStore.updateEnvironment(
+                sessionId: record.sessionId, to: closing.environment, context.pool)
+            record.environment = closing.environment
+            logger.info("the environment changed since the session was issued; its current record is used")
+        }
         let outcome: Result<Bool, OdooShellError>
         if let sid = openSid(record) {
             outcome = try await attempts("delete_session", logger: logger) {

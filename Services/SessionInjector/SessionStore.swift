@@ -42,6 +42,15 @@ enum SessionStore {
     }
 
     /// Makes the link unusable at once, in its own transaction, before the Odoo session is deleted.
+    /// Replaces the environment a session's Odoo session is reached through (host, port, user, pin, runtime).
+    static func updateEnvironment(sessionId: String, to environment: EnvironmentSnapshot, _ pool: PostgresPool)
+        async throws
+    {
+        try await pool.query(
+            "UPDATE sessions SET environment = $2 WHERE session_id = $1", sessionId,
+            try PostgresJSON(encoding: environment))
+    }
+
     static func burnLink(sessionId: String, _ pool: PostgresPool) async throws {
         try await pool.query(
             "UPDATE sessions SET link_burnt_at = now() WHERE session_id = $1 AND link_burnt_at IS NULL", sessionId)
