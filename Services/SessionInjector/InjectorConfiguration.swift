@@ -70,6 +70,22 @@ public struct InjectorConfiguration: Sendable {
             trustedProxies = proxies
         }
         _ = try LinkTemplates(configuration: self)
+        if remoteBudget > Self.maxRemoteBudget {
+            throw ConfigurationError(
+                key: Key.odooTimeout,
+                problem: "with \(Key.sshAttempts) = \(sshAttempts), one record may wait \(remoteBudget) on a server",
+                fix: "keep sshAttempts × (odooTimeoutSeconds + 10) plus the pauses within \(Self.maxRemoteBudget), "
+                    + "so that one unreachable server cannot outlast the consumer's poll interval (300 s)")
+        }
+    }
+
+    /// The longest one record may spend on a server, retries and pauses included: within the consumer's
+    /// `max.poll.interval.ms` (300 s) with room for the database work, or the group would expel the replica.
+    public static let maxRemoteBudget = Duration.seconds(240)
+
+    /// Every attempt's connect (10 s) and script timeout, and the pauses between attempts (1 s, 2 s, 4 s, …).
+    public var remoteBudget: Duration {
+        (odooTimeout + .seconds(10)) * sshAttempts + .seconds((1 << (sshAttempts - 1)) - 1)
     }
 
     /// Reads the process's settings the way `ServiceConfiguration.load` does.

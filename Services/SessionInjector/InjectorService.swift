@@ -34,6 +34,9 @@ import Foundation
 /// - `linkTtlSeconds`: how long an unused link lives (never longer than the session).
 /// - `odooTimeoutSeconds`: one Odoo shell operation, connecting included.
 /// - `sshAttempts`: tries of an operation whose failure may pass, before the session is given up as failed.
+/// - together, `sshAttempts × (odooTimeoutSeconds + 10 s)` and the pauses between attempts may not exceed 240 s
+///   (`InjectorConfiguration.maxRemoteBudget`), so that one unreachable server cannot outlast the consumer's poll
+///   interval (300 s); a configuration over it stops the service at start.
 /// - `secondDeleteDelaySeconds`: when every deleted session is deleted again (a request in flight may re-save it).
 ///
 /// A key file that is missing, unreadable or malformed stops the service at start (exit status 78) with a

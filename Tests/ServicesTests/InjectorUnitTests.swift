@@ -98,6 +98,14 @@ import Testing
         #expect {
             try read(keys.merging(["CONNECTAS_INJECTOR_LINK_TTL_SECONDS": "0"]) { $1 })
         } throws: { ($0 as? ConfigurationError)?.environmentVariable == "CONNECTAS_INJECTOR_LINK_TTL_SECONDS" }
+        // One unreachable server must not outlast the poll interval: 5 attempts of 120 s would wait 10+ minutes.
+        #expect(defaults.remoteBudget <= InjectorConfiguration.maxRemoteBudget)
+        #expect {
+            try read(
+                keys.merging(["CONNECTAS_INJECTOR_ODOO_TIMEOUT_SECONDS": "120", "CONNECTAS_INJECTOR_SSH_ATTEMPTS": "5"]) {
+                    $1
+                })
+        } throws: { ($0 as? ConfigurationError)?.environmentVariable == "CONNECTAS_INJECTOR_ODOO_TIMEOUT_SECONDS" }
     }
 
     @Test func keyFilesAreCheckedWithoutEchoingThem() throws {
