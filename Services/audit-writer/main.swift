@@ -6,5 +6,7 @@ import ConnectAsService
 await ServiceMain.run(.auditWriter, migrations: AuditMigrations.all) { context in
     ServiceComposition(
         consumes: [context.topics.events], handler: AuditHandler(),
-        routes: { router in AuditRoutes.register(on: router, pool: context.pool) })
+        routes: { router in AuditRoutes.register(on: router, pool: context.pool) },
+        // One hash chain: its records are appended one after another whatever their keys.
+        concurrency: 1)
 }

@@ -54,7 +54,11 @@ public enum ServiceMain {
                 [HTTPServer.make(context: context, registry: registry, routes: composition.routes),
                  OutboxRelay(context: context), RetentionService(context: context, rules: composition.retention)]
                 + composition.services
-                + [ConsumerService(context: context, topics: composition.consumes, handler: composition.handler)]
+                + [
+                    ConsumerService(
+                        context: context, topics: composition.consumes, handler: composition.handler,
+                        maxInFlight: composition.concurrency)
+                ]
             let group = ServiceGroup(
                 configuration: .init(
                     services: services.map { .init(service: $0) },

@@ -14,7 +14,9 @@ import TestSupport
     static let actor = PlatformActor(platformUserId: "alice", email: "alice@hosting.example")
 
     /// Publishes an org, its owner and a running environment on the SSH target with the Odoo stand-in.
-    static func seed(_ harness: SuiteHarness, org: String = "acme", environment: String = "acme-prod") async throws {
+    static func seed(
+        _ harness: SuiteHarness, org: String = "acme", environment: String = "acme-prod", sshPort: Int? = nil
+    ) async throws {
         let command = try StackEnvironment.require("CONNECTAS_ODOO_COMMAND").split(separator: " ").map(String.init)
         let orgEvent = try await harness.platform.publish(
             OrgState(
@@ -27,7 +29,7 @@ import TestSupport
                 environmentId: environment, orgId: org, status: .running, domain: "127.0.0.1",
                 server: ServerEndpoint(
                     host: try StackEnvironment.require("CONNECTAS_SSH_HOST"),
-                    port: Int(try StackEnvironment.require("CONNECTAS_SSH_PORT"))!,
+                    port: sshPort ?? Int(try StackEnvironment.require("CONNECTAS_SSH_PORT"))!,
                     user: try StackEnvironment.require("CONNECTAS_SSH_USER"),
                     hostKeyFingerprint: try StackEnvironment.require("CONNECTAS_SSH_HOST_FINGERPRINT")),
                 odooVersion: "17.0", database: try StackEnvironment.require("CONNECTAS_ODOO_DB"),
@@ -75,11 +77,13 @@ import TestSupport
     }
 
     /// Asks for a session as `login` and returns the link reply.
-    static func initiate(_ harness: SuiteHarness, login: String = "demo.user") async throws -> SessionLinkReply {
-        let requestID = UUID().uuidString.lowercased()
+    static func initiate(
+        _ harness: SuiteHarness, login: String = "demo.user", environment: String = "acme-prod",
+        requestID: String = UUID().uuidString.lowercased()
+    ) async throws -> SessionLinkReply {
         try await harness.platform.publish(
             InitiateSession(
-                requestId: requestID, orgId: "acme", environmentId: "acme-prod", actor: actor, target: .login(login),
+                requestId: requestID, orgId: "acme", environmentId: environment, actor: actor, target: .login(login),
                 reason: "Customer reported invoice view error", clientIp: "203.0.113.7", userAgent: "integration"))
         let reply = try await harness.replies.reply(for: requestID, timeout: .seconds(60)).reply
         guard case .sessionLinkReply(let link) = reply.message else {

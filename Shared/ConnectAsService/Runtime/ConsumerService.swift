@@ -7,8 +7,9 @@ import Logging
 import Metrics
 import ServiceLifecycle
 
-/// Consumes a service's topics in its consumer group and hands each message to its handler, one at a time per
-/// consumer, so that an environment's messages (one key, one partition) are handled in order.
+/// Consumes a service's topics in its consumer group and hands each message to its handler: the messages of one key
+/// (an environment's, in order on one partition) one at a time and in order, those of different keys concurrently
+/// up to `maxInFlight` (``KeyLanes``), so that one slow or unreachable server holds back only its own environment.
 ///
 /// A message is processed and its effects committed to PostgreSQL before its offset is stored; stored offsets are
 /// committed to Kafka in batches, on revoke and at shutdown. So a crash at any point redelivers at most the messages
@@ -22,15 +23,18 @@ public struct ConsumerService: Service, CustomStringConvertible {
     let topics: [String]
     let handler: any MessageHandler
     let commitInterval: Duration
+    /// How many records are held at once across all keys (``KeyLanes``).
+    let maxInFlight: Int
 
     public init(
         context: ServiceContext, topics: [String], handler: any MessageHandler,
-        commitInterval: Duration = .milliseconds(200)
+        commitInterval: Duration = .milliseconds(200), maxInFlight: Int = 64
     ) {
         self.context = context
         self.topics = topics
         self.handler = handler
         self.commitInterval = commitInterval
+        self.maxInFlight = maxInFlight
     }
 
     public func run() async throws {
@@ -57,17 +61,35 @@ public struct ConsumerService: Service, CustomStringConvertible {
         }
         defer { committer.cancel() }
 
+        let lanes = KeyLanes(limit: maxInFlight, consumer: consumer)
+        let laneLogger = logger
         try await withGracefulShutdownHandler {
-            for try await record in consumer.messages {
-                // Stopped before the record was done: its offset stays uncommitted, so it is delivered again.
-                guard await process(record, logger: logger) else { break }
-                try consumer.store(record)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for try await record in consumer.messages {
+                    await lanes.waitForRoom()
+                    if let lane = await lanes.enqueue(record) {
+                        group.addTask { await runLane(lane, lanes: lanes, logger: laneLogger) }
+                    }
+                }
+                try await group.waitForAll()
             }
         } onGracefulShutdown: {
             consumer.stop()
         }
         await consumer.shutdown()
         logger.info("consumer left its group")
+    }
+
+    /// Serves one lane (one key) until it has no record left. A record stopped before it was done (the service is
+    /// stopping) closes every lane: its offset is not stored, so it is delivered again.
+    func runLane(_ lane: String, lanes: KeyLanes, logger: Logger) async {
+        while let record = await lanes.next(lane) {
+            guard await process(record, logger: logger) else {
+                await lanes.close()
+                return
+            }
+            await lanes.finished(record)
+        }
     }
 
     /// Processes one record until it is done or dead-lettered; never throws, so one bad record cannot stop the
