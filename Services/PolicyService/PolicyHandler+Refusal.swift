@@ -15,7 +15,7 @@ extension PolicyHandler {
         else { return false }
         let reply = RequestDeniedReply(
             requestId: requestId, orgId: nil, environmentId: nil, command: kind, code: .invalidRequest,
-            message: String(error.description.prefix(1_000)), field: error.path)
+            message: String(error.description.prefix(1_000)), field: error.path.map { String($0.prefix(256)) })
         try await transaction.publish(reply, id: "invalid:\(record.topic)/\(record.partition)/\(record.offset)")
         logger.info(
             "refused an invalid command",

@@ -6,8 +6,9 @@ import Testing
 struct KafkaUnreachableBrokerTests {
     static let nowhere = ["127.0.0.1:1"]
     static let connectTimeout = Duration.seconds(2)
-    /// The connect timeout plus room for a loaded machine; librdkafka itself would retry forever.
-    static let limit = Duration.seconds(6)
+    /// Far above the connect timeout: it shows the client gives up instead of retrying for ever (librdkafka's
+    /// own behaviour), without timing a noisy, loaded machine.
+    static let limit = Duration.seconds(60)
 
     func expectUnreachable(_ connect: @escaping @Sendable () async throws -> Void) async throws {
         let clock = ContinuousClock()

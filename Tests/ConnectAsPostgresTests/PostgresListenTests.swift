@@ -103,7 +103,7 @@ struct PostgresListenTests {
             let start = ContinuousClock.now
             await pool.close()
             try await withTimeout(.seconds(5)) { await consumer.value }
-            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(ContinuousClock.now - start < .seconds(30))  // not a timing test: it must not wait for ever
         }
     }
 }

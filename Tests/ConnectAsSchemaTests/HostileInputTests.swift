@@ -56,6 +56,26 @@ struct HostileInputTests {
         #expect(nested.correlationId == "req-1")
     }
 
+    @Test("escapes that would trap or fool the scan are refused", arguments: [
+        #"{"id":"\uD800\u0041"}"#, #"{"id":"\uDBFF\uFFFF"}"#, #"{"id":"\uD800"}"#,
+    ])
+    func brokenSurrogates(_ json: String) {
+        #expect(throws: SchemaError.self) { try EventCodec.decode(Data(json.utf8)) }
+    }
+
+    @Test("canonically equivalent keys are one key, as Swift reads them")
+    func kelvinSign() throws {
+        let json = Self.replacing(#""email": "ana@support.example""#, #""emaiK": "x@y", "emai\u212A": "z@y""#)
+        #expect(try Self.refusal(json).code == .duplicateKey)
+    }
+
+    @Test("UTF-16 text is not read as JSON")
+    func utf16() throws {
+        let data = Self.fixture.data(using: .utf16LittleEndian)!
+        #expect(try Self.refusal(String(decoding: data, as: UTF8.self)).code == .malformedJSON)
+        #expect(throws: SchemaError.self) { try EventCodec.decode(data) }
+    }
+
     @Test("ids follow their pattern", arguments: ["req 1", "req/1", String(repeating: "r", count: 129), "-r", "r\u{0}", "é"])
     func badRequestID(_ id: String) throws {
         let json = Self.replacing(#""requestId": "req-1""#, #""requestId": \#(Self.quoted(id))"#)

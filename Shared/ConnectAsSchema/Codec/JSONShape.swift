@@ -30,11 +30,16 @@ struct JSONShape {
     }
 
     private static func scan(_ bytes: [UInt8], maxDepth: Int, into shape: inout JSONShape) throws(Problem) {
+        // A raw NUL is never valid UTF-8 JSON; it is how UTF-16 and UTF-32 text looks, which Foundation would
+        // accept and this byte-wise scan would misread.
+        if bytes.contains(0) { throw .notJSON }
         var reader = Reader(bytes: bytes)
         // One frame per open container: its keys so far (objects only) and the key that led into it.
         struct Frame {
             var isObject: Bool
-            var keys: Set<[UInt8]> = []
+            // Swift Strings, as JSONDecoder compares keys: canonically equivalent spellings (K and the Kelvin sign)
+            // are one key to it, so they must be one key here.
+            var keys: Set<String> = []
             var name: String
         }
         var stack: [Frame] = []
@@ -64,7 +69,7 @@ struct JSONShape {
             case UInt8(ascii: "\""):
                 let string = try reader.string()
                 if expectKey, let index = stack.indices.last {
-                    guard stack[index].keys.insert(string).inserted else {
+                    guard stack[index].keys.insert(String(decoding: string, as: UTF8.self)).inserted else {
                         throw .duplicateKey(path: path(stack, string))
                     }
                     pendingKey = string
@@ -124,7 +129,8 @@ struct JSONShape {
                         {
                             index += 2
                             let low = try hex4()
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low &- 0xDC00)
+                            guard (0xDC00...0xDFFF).contains(low) else { throw .notJSON }
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                         }
                         value += Array(String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
                     case UInt8(ascii: "n"): value.append(0x0a)

@@ -64,14 +64,15 @@ public struct ConsumerService: Service, CustomStringConvertible {
         let lanes = KeyLanes(limit: maxInFlight, consumer: consumer)
         let laneLogger = logger
         try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingDiscardingTaskGroup { group in
                 for try await record in consumer.messages {
                     await lanes.waitForRoom()
                     if let lane = await lanes.enqueue(record) {
                         group.addTask { await runLane(lane, lanes: lanes, logger: laneLogger) }
                     }
                 }
-                try await group.waitForAll()
+                // Stopping: what has not started is left for redelivery; what runs finishes.
+                await lanes.close()
             }
         } onGracefulShutdown: {
             consumer.stop()

@@ -133,6 +133,11 @@ public struct OutboxRelay: Service, CustomStringConvertible {
         }
         let sent = outcomes.compactMap { if case .sent(let id) = $0 { id } else { nil } }
         let parked = outcomes.compactMap { if case .parked(let id, let error) = $0 { (id, error) } else { nil } }
+        if !sent.isEmpty {
+            let ids = "{" + sent.map { String($0) }.joined(separator: ",") + "}"
+            try await connection.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
+            Counter(label: "connectas_outbox_published_total").increment(by: sent.count)
+        }
         for (id, error) in parked {
             logger.error("outbox row refused by the broker for good; parked", metadata: [
                 "outbox.id": "\(id)", "error": "\(error)",
@@ -142,13 +147,8 @@ public struct OutboxRelay: Service, CustomStringConvertible {
                 WITH moved AS (DELETE FROM outbox WHERE id = $1 RETURNING *)
                 INSERT INTO outbox_parked (id, topic, message_key, payload, event_id, created_at, error)
                 SELECT id, topic, message_key, payload, event_id, created_at, $2 FROM moved
-                ON CONFLICT (id) DO NOTHING
+                ON CONFLICT (id) DO UPDATE SET error = EXCLUDED.error, parked_at = now()
                 """, id, error)
-        }
-        if !sent.isEmpty {
-            let ids = "{" + sent.map { String($0) }.joined(separator: ",") + "}"
-            try await connection.query("DELETE FROM outbox WHERE id = ANY($1::bigint[])", ids)
-            Counter(label: "connectas_outbox_published_total").increment(by: sent.count)
         }
         if !parked.isEmpty { Counter(label: "connectas_outbox_parked_total").increment(by: parked.count) }
         let progressed = sent.count + parked.count
