@@ -7,8 +7,8 @@ import TestSupport
 /// on the same session-injector, gets its link while the first is still waiting on its server.
 @Suite(.serialized) struct HeadOfLineTests {
     @Test func aSilentServerDoesNotDelayAnotherEnvironment() async throws {
-        let silent = try SilentServer()
-        defer { silent.stop() }
+        // Connections complete in the kernel, but nobody ever reads or answers: an sshd that hangs.
+        let silent = try LoopbackListener(keepOpen: true)
         let harness = try await SuiteHarness.start()
         do {
             try await SessionLifeTests.seed(harness)
@@ -36,35 +36,6 @@ import TestSupport
             throw error
         }
         await harness.stop()
+        withExtendedLifetime(silent) {}
     }
-}
-
-/// A TCP port whose connections the kernel completes but nobody ever reads or answers, as a server whose sshd
-/// hangs: the SSH client waits for a banner until its connect timeout.
-final class SilentServer: @unchecked Sendable {
-    let descriptor: Int32
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(descriptor, pointer, length) == 0 && listen(descriptor, 64) == 0
-                    && getsockname(descriptor, pointer, &length) == 0
-            }
-        }
-        guard bound else {
-            close(descriptor)
-            throw HarnessError("the silent server could not listen")
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    func stop() { close(descriptor) }
 }
