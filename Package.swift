@@ -100,7 +100,8 @@ let package = Package(
         .executableTarget(
             name: "connectas",
             dependencies: [
-                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPlatform", "ConnectAsSSH", argumentParser, log,
+                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPlatform", "ConnectAsSSH", "ConnectAsPostgres", crypto,
+                argumentParser, log,
             ],
             path: "Tools/connectas"),
 

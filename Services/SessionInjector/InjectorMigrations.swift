@@ -47,6 +47,20 @@ public enum InjectorMigrations {
                 CREATE INDEX sessions_delete_due ON sessions (delete_due_at) WHERE delete_due_at IS NOT NULL;
                 CREATE INDEX sessions_reply_pending ON sessions (issued_at)
                     WHERE status = 'issued' AND reply_sent_at IS NULL;
-                """)
+                """),
+        PostgresMigration(
+            version: 2, name: "the current connection of each environment, for ends and deletes",
+            sql: """
+                -- The latest platform.environments record's connection part: expiry, ends and deletes reach the
+                -- server through it (a host key or address that changed after issue), not the one at issue.
+                CREATE TABLE environments (
+                    environment_id text PRIMARY KEY,
+                    org_id text NOT NULL,
+                    snapshot jsonb NOT NULL,
+                    -- The record's CloudEvents time: an older record read again (a group reset) never wins.
+                    record_time timestamptz NOT NULL,
+                    updated_at timestamptz NOT NULL DEFAULT now()
+                );
+                """),
     ]
 }

@@ -51,7 +51,8 @@ public enum InjectorService {
         let pool = SSHConnectionPool(configuration: ssh, logger: context.logger)
         let injector = try Injector(context: context, configuration: configuration, keys: keys, pool: pool)
         return ServiceComposition(
-            consumes: [context.topics.events], handler: InjectorHandler(injector: injector),
+            consumes: [context.topics.events, context.topics.environments],
+            handler: InjectorHandler(injector: injector, environmentsTopic: context.topics.environments),
             routes: { router in injector.addRedeemRoutes(to: router) },
             services: [SSHPoolService(pool: pool), SessionTimer(injector: injector)],
             retention: InjectorRetention.rules)

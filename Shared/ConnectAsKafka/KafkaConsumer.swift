@@ -16,8 +16,8 @@ import Synchronization
 /// the same and leaves the group.
 public final class KafkaConsumer: Sendable {
     let state: ConsumerState
-    private let client: RDKafkaClient
-    private let configuration: KafkaConsumerConfiguration
+    let client: RDKafkaClient
+    let configuration: KafkaConsumerConfiguration
     private let shutdownTask = Mutex<Task<Void, Never>?>(nil)
 
     /// How many messages one trip to the polling queue fetches at most (those librdkafka already has).

@@ -15,13 +15,14 @@ import TestSupport
 
     /// Publishes an org, its owner and a running environment on the SSH target with the Odoo stand-in.
     static func seed(
-        _ harness: SuiteHarness, org: String = "acme", environment: String = "acme-prod", sshPort: Int? = nil
+        _ harness: SuiteHarness, org: String = "acme", environment: String = "acme-prod", sshPort: Int? = nil,
+        maxSessionSeconds: Int = PolicySettings.defaultMaxSessionDurationSeconds
     ) async throws {
         let command = try StackEnvironment.require("CONNECTAS_ODOO_COMMAND").split(separator: " ").map(String.init)
         let orgEvent = try await harness.platform.publish(
             OrgState(
                 orgId: org, plan: .starter, notifications: NotificationSettings(channels: [.email], language: .english),
-                policy: PolicySettings(protectAdministrators: true)))
+                policy: PolicySettings(protectAdministrators: true, maxSessionDurationSeconds: maxSessionSeconds)))
         let memberEvent = try await harness.platform.publish(
             MemberState(orgId: org, platformUserId: actor.platformUserId, email: actor.email, role: .owner))
         let environmentEvent = try await harness.platform.publish(

@@ -20,7 +20,7 @@ final class SuiteHarness: @unchecked Sendable {
     let instances: [String]
     let prefix: String
     let environment: [String: String]
-    let ports: [String: Int]
+    private(set) var ports: [String: Int]
     let logDirectory: URL
     private var processes: [String: Process] = [:]
     let producer: KafkaProducer
@@ -34,8 +34,11 @@ final class SuiteHarness: @unchecked Sendable {
     let odooURL: String
     let maildir: String
 
-    static func start(extraEnvironment: [String: String] = [:], replicas: Int = 1) async throws -> SuiteHarness {
-        let harness = try await SuiteHarness(extraEnvironment: extraEnvironment, replicas: replicas)
+    static func start(extraEnvironment: [String: String] = [:], replicas: Int = 1, partitions: Int32 = 3)
+        async throws -> SuiteHarness
+    {
+        let harness = try await SuiteHarness(
+            extraEnvironment: extraEnvironment, replicas: replicas, partitions: partitions)
         do {
             try await harness.launch()
         } catch {
@@ -46,7 +49,7 @@ final class SuiteHarness: @unchecked Sendable {
         return harness
     }
 
-    private init(extraEnvironment: [String: String], replicas: Int) async throws {
+    private init(extraEnvironment: [String: String], replicas: Int, partitions: Int32) async throws {
         let logger = Logger(label: "integration")
         let prefix = StackEnvironment.uniqueName("it") + "."
         self.prefix = prefix
@@ -94,7 +97,7 @@ final class SuiteHarness: @unchecked Sendable {
 
         let kafkaAdmin = try await KafkaAdmin.connect(
             configuration: KafkaAdminConfiguration(bootstrapServers: [brokers]), logger: logger)
-        try await kafkaAdmin.createTopics(SuiteTopics.specifications(prefix: prefix, partitions: 3))
+        try await kafkaAdmin.createTopics(SuiteTopics.specifications(prefix: prefix, partitions: partitions))
         producer = try await KafkaProducer.connect(
             configuration: KafkaProducerConfiguration(bootstrapServers: [brokers]), logger: logger)
         platform = PlatformPublisher(producer: producer, topicPrefix: prefix, source: "/platform/integration-test")
@@ -107,12 +110,12 @@ final class SuiteHarness: @unchecked Sendable {
         for instance in instances { try await waitUntilReady(instance) }
     }
 
-    private func run(_ instance: String) throws {
+    private func run(_ instance: String, extraEnvironment: [String: String] = [:]) throws {
         do {
             let process = Process()
             let service = String(instance.prefix { $0 != "#" })
             process.executableURL = try ServiceProcess.binary(service)
-            var environment = self.environment
+            var environment = self.environment.merging(extraEnvironment) { $1 }
             environment["CONNECTAS_HTTP_PORT"] = "\(ports[instance]!)"
             process.environment = environment
             let log = logDirectory.appendingPathComponent("\(instance).log")
@@ -136,14 +139,34 @@ final class SuiteHarness: @unchecked Sendable {
     }
 
     /// Starts a killed service again and waits until it is ready.
-    func restart(_ service: String) async throws {
+    func restart(_ service: String, readyWithin limit: Duration = .seconds(60)) async throws {
         try run(service)
-        try await waitUntilReady(service)
+        try await waitUntilReady(service, within: limit)
     }
 
-    private func waitUntilReady(_ service: String) async throws {
+    /// Starts one more replica (`<service>#N`) on a port of its own; waits until it is ready unless `limit` is nil
+    /// (a member that owns no partition never is).
+    func startExtra(_ instance: String, readyWithin limit: Duration?) async throws {
+        ports[instance] = try ServicePorts.free()
+        try run(instance)
+        if let limit { try await waitUntilReady(instance, within: limit) }
+    }
+
+    /// SIGTERM, and waits until it has left its group and exited.
+    func terminate(_ service: String) {
+        guard let process = processes[service], process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Starts a stopped service again, with `extraEnvironment` on top, without waiting for it.
+    func startAgain(_ service: String, extraEnvironment: [String: String] = [:]) async throws {
+        try run(service, extraEnvironment: extraEnvironment)
+    }
+
+    func waitUntilReady(_ service: String, within limit: Duration = .seconds(60)) async throws {
         let url = URL(string: "http://127.0.0.1:\(ports[service]!)/health")!
-        let deadline = ContinuousClock.now + .seconds(60)
+        let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
             if let (_, response) = try? await URLSession.shared.data(from: url),
                 (response as? HTTPURLResponse)?.statusCode == 200
@@ -152,7 +175,7 @@ final class SuiteHarness: @unchecked Sendable {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
-        throw HarnessError("\(service) was not ready within 60 s; its log: \(log(of: service).suffix(3000))")
+        throw HarnessError("\(service) was not ready within \(limit); its log: \(log(of: service).suffix(3000))")
     }
 
     /// Waits until policy-service has stored the org, its member and the environment: state and commands travel on

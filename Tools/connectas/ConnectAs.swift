@@ -9,6 +9,6 @@ struct ConnectAs: AsyncParsableCommand {
         abstract: "Drive and inspect a Connect As installation.",
         subcommands: [
             Topics.self, Org.self, Member.self, Environment.self, Initiate.self, End.self, Revoke.self, ListUsers.self,
-            Audit.self, Tail.self, Bench.self,
+            Audit.self, Tail.self, Bench.self, Chaos.self,
         ])
 }

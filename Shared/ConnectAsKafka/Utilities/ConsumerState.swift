@@ -23,6 +23,10 @@ final class ConsumerState: Sendable {
         var buffer: [KafkaConsumerMessage] = []
         var bufferStart = 0
         var assignment: Set<KafkaTopicPartition> = []
+        /// Since when the member has been without a generation of its group: created, or its partitions revoked
+        /// (a rebalance began), and no assignment since, not even an empty one. Nil once the group's SyncGroup
+        /// handed it an assignment, which for a member of a group with more members than partitions is empty.
+        var joinPendingSince: ContinuousClock.Instant? = .now
         /// A message was handed out and the application has not asked for the next one (nor ended its loop).
         var inFlight = false
         var idleWaiters: [UInt64: CheckedContinuation<Void, Never>] = [:]
@@ -34,6 +38,8 @@ final class ConsumerState: Sendable {
     var phase: Phase { state.withLock { $0.phase } }
 
     var assignment: Set<KafkaTopicPartition> { state.withLock { $0.assignment } }
+
+    var joinPendingSince: ContinuousClock.Instant? { state.withLock { $0.joinPendingSince } }
 
     /// The next buffered message (now in flight), or why there is none.
     func take() -> Take {
@@ -89,6 +95,7 @@ final class ConsumerState: Sendable {
         state.withLock { state in
             if !incremental { state.assignment.removeAll() }
             state.assignment.formUnion(partitions)
+            state.joinPendingSince = nil
         }
     }
 
@@ -98,6 +105,7 @@ final class ConsumerState: Sendable {
         let revoked = Set(partitions)
         state.withLock { state in
             state.assignment.subtract(revoked)
+            if state.joinPendingSince == nil { state.joinPendingSince = .now }
             state.buffer = state.buffer[state.bufferStart...].filter { !revoked.contains($0.topicPartition) }
             state.bufferStart = 0
         }

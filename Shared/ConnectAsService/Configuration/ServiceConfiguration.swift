@@ -11,6 +11,7 @@ import Logging
 /// | connectas.kafka.sessionTimeoutSeconds | CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS | 10 |
 /// | connectas.kafka.groupId | CONNECTAS_KAFKA_GROUP_ID | the topic prefix and the service's name |
 /// | connectas.kafka.fetchWaitMs | CONNECTAS_KAFKA_FETCH_WAIT_MS | librdkafka's fetch.wait.max.ms (500) |
+/// | connectas.kafka.rejoinAfterSeconds | CONNECTAS_KAFKA_REJOIN_AFTER_SECONDS | 60 or 3 × the session timeout, whichever is longer; over 2 × the session timeout: see ``UnassignedWatchdog`` |
 /// | connectas.pg.url | CONNECTAS_PG_URL | required: postgresql://user:password@host:port/db |
 /// | connectas.pg.poolSize | CONNECTAS_PG_POOL_SIZE | 8 |
 /// | connectas.http.host | CONNECTAS_HTTP_HOST | 127.0.0.1 |
@@ -25,6 +26,9 @@ public struct ServiceConfiguration: Sendable {
     public var instanceID: String
     public var kafkaBrokers: [String]
     public var kafkaSessionTimeout: Duration
+    /// How long the consumer may own no partition, in a group that is not stable with it as a member, before it
+    /// leaves and joins again as a fresh member (``ConsumerService``).
+    public var kafkaRejoinAfter: Duration
     /// The consumer group: the service's name behind the topic prefix, so every installation sharing a cluster
     /// (or every test) has groups of its own.
     public var kafkaGroupID: String
@@ -59,6 +63,12 @@ public struct ServiceConfiguration: Sendable {
         kafkaBrokers = try Self.brokerList(brokers)
         kafkaSessionTimeout = try reader.checkedSeconds(
             "connectas.kafka.sessionTimeoutSeconds", default: .seconds(10), range: 6...300)
+        // A dead member holds up a rebalance for one session timeout; a rejoin sooner would only add a member the
+        // coordinator waits for in turn (its LeaveGroup queues behind the pending JoinGroup).
+        let sessionSeconds = Int(kafkaSessionTimeout.components.seconds)
+        kafkaRejoinAfter = try reader.checkedSeconds(
+            "connectas.kafka.rejoinAfterSeconds", default: .seconds(max(60, 3 * sessionSeconds)),
+            range: (2 * sessionSeconds + 1)...3600)
         topics = try TopicNames(reader: reader)
         let fetchWait = try reader.checkedInt("connectas.kafka.fetchWaitMs", default: -1, range: -1...10_000)
         kafkaFetchWait = fetchWait < 0 ? nil : .milliseconds(fetchWait)

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Consumes a service's topics in its consumer group and hands each message to its handler: the messages of one key
 /// (an environment's, in order on one partition) one at a time and in order, those of different keys concurrently
@@ -14,7 +15,8 @@ import ServiceLifecycle
 /// A message is processed and its effects committed to PostgreSQL before its offset is stored; stored offsets are
 /// committed to Kafka in batches, on revoke and at shutdown. So a crash at any point redelivers at most the messages
 /// since the last commit, which the idempotent handler skips. A message that cannot be read, or that the handler
-/// refuses, goes to the dead-letter topic with the reason, and the consumer moves on.
+/// refuses, goes to the dead-letter topic with the reason, and the consumer moves on. A member left without
+/// partitions outside a stable group is replaced by a fresh one (``UnassignedWatchdog``).
 public struct ConsumerService: Service, CustomStringConvertible {
     /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
     public var description: String { "ConsumerService" }
@@ -38,10 +40,31 @@ public struct ConsumerService: Service, CustomStringConvertible {
     }
 
     public func run() async throws {
-        let configuration = context.configuration
         var logger = context.logger
         logger[metadataKey: "connectas.topics"] = "\(topics.joined(separator: ","))"
-        let consumer = try await KafkaConsumer.connect(
+        let current = Mutex<KafkaConsumer?>(nil)
+        let stopping = Mutex(false)
+        try await withGracefulShutdownHandler {
+            while true {
+                let consumer = try await connect(logger: logger)
+                current.withLock { $0 = consumer }
+                if stopping.withLock({ $0 }) { consumer.stop() }
+                context.health.attach(consumer)
+                let rejoin = try await consume(consumer, logger: logger)
+                await consumer.shutdown()
+                guard rejoin, !stopping.withLock({ $0 }) else { break }
+                logger.warning("consumer left its group to join again as a fresh member")
+            }
+        } onGracefulShutdown: {
+            stopping.withLock { $0 = true }
+            current.withLock { $0 }?.stop()
+        }
+        logger.info("consumer left its group")
+    }
+
+    private func connect(logger: Logger) async throws -> KafkaConsumer {
+        let configuration = context.configuration
+        return try await KafkaConsumer.connect(
             configuration: KafkaConsumerConfiguration(
                 bootstrapServers: configuration.kafkaBrokers,
                 clientID: "\(configuration.service.rawValue)-\(configuration.instanceID)",
@@ -51,8 +74,10 @@ public struct ConsumerService: Service, CustomStringConvertible {
                     ["fetch.wait.max.ms": "\(Int($0.components.seconds) * 1000 + Int($0.components.attoseconds / 1_000_000_000_000_000))"]
                 } ?? [:]),
             logger: logger)
-        context.health.attach(consumer)
+    }
 
+    /// Runs `consumer` until it is stopped; returns whether the watchdog stopped it to rejoin.
+    private func consume(_ consumer: KafkaConsumer, logger: Logger) async throws -> Bool {
         let committer = Task { [logger] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: commitInterval)
@@ -60,25 +85,25 @@ public struct ConsumerService: Service, CustomStringConvertible {
             }
         }
         defer { committer.cancel() }
+        let watchdog = Task { [logger] in
+            await UnassignedWatchdog(consumer: consumer, limit: context.configuration.kafkaRejoinAfter, logger: logger)
+                .watch()
+        }
+        defer { watchdog.cancel() }
 
         let lanes = KeyLanes(limit: maxInFlight, consumer: consumer)
-        let laneLogger = logger
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                for try await record in consumer.messages {
-                    await lanes.waitForRoom()
-                    if let lane = await lanes.enqueue(record) {
-                        group.addTask { await runLane(lane, lanes: lanes, logger: laneLogger) }
-                    }
+        try await withThrowingDiscardingTaskGroup { group in
+            for try await record in consumer.messages {
+                await lanes.waitForRoom()
+                if let lane = await lanes.enqueue(record) {
+                    group.addTask { await runLane(lane, lanes: lanes, logger: logger) }
                 }
-                // Stopping: what has not started is left for redelivery; what runs finishes.
-                await lanes.close()
             }
-        } onGracefulShutdown: {
-            consumer.stop()
+            // Stopping: what has not started is left for redelivery; what runs finishes.
+            await lanes.close()
         }
-        await consumer.shutdown()
-        logger.info("consumer left its group")
+        watchdog.cancel()
+        return await watchdog.value
     }
 
     /// Serves one lane (one key) until it has no record left. A record stopped before it was done (the service is
@@ -156,6 +181,10 @@ public struct ConsumerService: Service, CustomStringConvertible {
     func deadLetter(
         _ record: KafkaConsumerMessage, code: String, reason: String, schemaError: SchemaError?, logger: Logger
     ) async -> Bool {
+        guard handler.ownsDeadLetters(of: record.topic) else {
+            logger.debug("unreadable; another service dead-letters this topic", metadata: ["error.code": "\(code)"])
+            return true
+        }
         logger.error(
             "dead-lettered or refused", metadata: ["error.code": "\(code)", "error.reason": "\(reason.prefix(1024))"])
         Counter(label: "connectas_messages_dead_lettered_total", dimensions: [("code", code)]).increment()

@@ -32,12 +32,19 @@ public protocol MessageHandler: Sendable {
     /// `transaction` and returns `true`, and the record is not dead-lettered. The default answers nothing.
     func refuse(_ record: KafkaConsumerMessage, error: SchemaError, transaction: ServiceTransaction) async throws
         -> Bool
+
+    /// Whether this service dead-letters what it cannot read on `topic`. A topic read for a side purpose (the
+    /// injector's `platform.environments`) has its dead letters written by its main consumer (policy-service), so
+    /// that every bad record has exactly one. The default is true.
+    func ownsDeadLetters(of topic: String) -> Bool
 }
 
 extension MessageHandler {
     public func refuse(_ record: KafkaConsumerMessage, error: SchemaError, transaction: ServiceTransaction)
         async throws -> Bool
     { false }
+
+    public func ownsDeadLetters(of topic: String) -> Bool { true }
 }
 
 /// An error a handler throws when the message may succeed later (a server down): the consumer retries the same

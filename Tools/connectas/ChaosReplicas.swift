@@ -1,0 +1,144 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The replicas `connectas chaos` runs: every service twice, each on an HTTP port of its own, with the
+/// `CONNECTAS_` settings of the calling shell (`scripts/chaos` prepares them as the demo does). Logs are appended
+/// per replica, so a restart continues the same file. The process ids are written to `pidFile` after every start,
+/// so the calling script can stop what is left if this process itself dies.
+final class ChaosReplicas: @unchecked Sendable {
+    struct Replica {
+        let name: String
+        let service: String
+        let port: Int
+    }
+
+    static let services = ["policy-service", "session-injector", "audit-writer", "notifier"]
+
+    let replicas: [Replica]
+    private let binDirectory: URL
+    private let logDirectory: URL
+    private let pidFile: URL
+    private let overrides: [String: String]
+    private let lock = NSLock()
+    private var processes: [String: Process] = [:]
+
+    init(binDirectory: URL, logDirectory: URL, basePort: Int, count: Int, overrides: [String: String]) throws {
+        self.binDirectory = binDirectory
+        self.overrides = overrides
+        self.logDirectory = logDirectory
+        self.pidFile = logDirectory.appendingPathComponent("replicas.pids")
+        try FileManager.default.createDirectory(at: logDirectory, withIntermediateDirectories: true)
+        var replicas: [Replica] = []
+        for (index, service) in Self.services.enumerated() {
+            for copy in 0..<count {
+                replicas.append(Replica(name: "\(service)#\(copy + 1)", service: service, port: basePort + copy * 100 + index))
+            }
+        }
+        self.replicas = replicas
+        for service in Self.services {
+            let binary = binDirectory.appendingPathComponent(service)
+            guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+                throw CLIError("\(binary.path) is missing: swift build --product \(service) builds it")
+            }
+        }
+    }
+
+    func ports(of service: String) -> [Int] { replicas.filter { $0.service == service }.map(\.port) }
+
+    func startAll() async throws {
+        for replica in replicas { try start(replica) }
+        for replica in replicas { try await waitUntilReady(replica) }
+    }
+
+    func start(_ replica: Replica) throws {
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(replica.service)
+        var environment = ProcessInfo.processInfo.environment.merging(overrides) { _, new in new }
+        environment["CONNECTAS_HTTP_PORT"] = "\(replica.port)"
+        environment["CONNECTAS_INSTANCE_ID"] = "\(replica.name)-\(UUID().uuidString.prefix(4))"
+        process.environment = environment
+        let log = logDirectory.appendingPathComponent("\(replica.name.replacingOccurrences(of: "#", with: "-")).log")
+        if !FileManager.default.fileExists(atPath: log.path) {
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: log)
+        handle.seekToEndOfFile()
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        lock.withLock { processes[replica.name] = process }
+        writePids()
+    }
+
+    /// SIGKILL, as when the replica's machine dies: no shutdown, no commit, no leaving the group.
+    func kill9(_ replica: Replica) {
+        guard let process = lock.withLock({ processes[replica.name] }), process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func isRunning(_ replica: Replica) -> Bool { lock.withLock { processes[replica.name]?.isRunning ?? false } }
+
+    /// Starts every replica that is not running (killed, or exited on its own: counted, since that is a finding).
+    func reviveAll() async throws -> [String] {
+        var revived: [String] = []
+        for replica in replicas where !isRunning(replica) {
+            revived.append(replica.name)
+            try start(replica)
+        }
+        for replica in replicas { try await waitUntilReady(replica) }
+        return revived
+    }
+
+    func waitUntilReady(_ replica: Replica, within limit: Duration = .seconds(120)) async throws {
+        let url = URL(string: "http://127.0.0.1:\(replica.port)/health")!
+        let deadline = ContinuousClock.now + limit
+        while ContinuousClock.now < deadline {
+            if let (_, response) = try? await URLSession.shared.data(from: url),
+                (response as? HTTPURLResponse)?.statusCode == 200
+            {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw CLIError("\(replica.name) was not ready within \(limit); see its log in \(logDirectory.path)")
+    }
+
+    /// SIGTERM to every replica, then waits for each to finish its work and leave its group.
+    func stopAll() {
+        let all = lock.withLock { Array(processes.values) }
+        for process in all where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        for process in all { process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: pidFile)
+    }
+
+    private func writePids() {
+        let pids = lock.withLock { processes.values.filter(\.isRunning).map { "\($0.processIdentifier)" } }
+        try? (pids.joined(separator: "\n") + "\n").write(to: pidFile, atomically: true, encoding: .utf8)
+    }
+}
+
+/// Restarts the local stack's PostgreSQL the way a crash does (`pg_ctl -m immediate`: no checkpoint, every
+/// connection cut), with the options it was started with (postmaster.opts).
+enum ChaosPostgres {
+    static func restart(stackDirectory: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
+        process.arguments = [
+            "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", "\(stackDirectory)/postgres/data",
+            "-m", "immediate", "-w", "-t", "60", "-l", "\(stackDirectory)/postgres/postgres.log", "restart",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CLIError("pg_ctl restart exited with \(process.terminationStatus); see \(stackDirectory)/postgres")
+        }
+    }
+}
