@@ -44,7 +44,7 @@ struct Chaos: AsyncParsableCommand {
                 "CONNECTAS_INJECTOR_LINK_BASE_URL": "http://127.0.0.1:\(basePort + 1)",
                 "CONNECTAS_LOG_LEVEL": environment["CONNECTAS_LOG_LEVEL"] ?? "notice",
             ])
-        print("chaos run \(run): \(count) initiations, \(replicas) replicas of every service (logs in \(stackDirectory)/services/chaos-\(run))")
+        say("chaos run \(run): \(count) initiations, \(replicas) replicas of every service (logs in \(stackDirectory)/services/chaos-\(run))")
         defer { group.stopAll() }
         try await group.startAll()
         let recorder = try await ChaosRecorder.start(connection)
@@ -52,6 +52,7 @@ struct Chaos: AsyncParsableCommand {
             connection: connection, recorder: recorder, stack: stack,
             injectorPorts: group.ports(of: "session-injector"), org: "chaos-\(run)", environments: (count + 2) / 3)
         try await load.seed()
+        say("state applied; sending the initiations while replicas are killed…")
 
         let stop = StopFlag()
         let killer = Task { try await Self.kill(group, until: stop, pause: killMin...killMax, postgresAfter: postgresAfter, stackDirectory: stackDirectory) }
@@ -85,7 +86,7 @@ struct Chaos: AsyncParsableCommand {
                 sessionDirectory: URL(fileURLWithPath: "\((try? require("CONNECTAS_ODOO_STANDIN_DIR")) ?? "")/data/sessions"),
                 database: stack.database, runStarted: started)
         }
-        print("load done in \(String(format: "%.1f", loadSeconds)) s; waiting up to \(settle) s for the suite to settle…")
+        say("load done in \(String(format: "%.1f", loadSeconds)) s; waiting up to \(settle) s for the suite to settle…")
         let settleStarted = ContinuousClock.now
         var findings = try await invariants().check()
         while findings.contains(where: { $0.violations > 0 }), ContinuousClock.now - settleStarted < .seconds(settle) {
@@ -98,7 +99,7 @@ struct Chaos: AsyncParsableCommand {
         let settleSeconds = (ContinuousClock.now - settleStarted).milliseconds / 1000
         await recorder.stop()
 
-        print(
+        say(
             """
 
             kills (SIGKILL, then started again): \(chaos.kills.values.reduce(0, +)) — \
@@ -112,13 +113,13 @@ struct Chaos: AsyncParsableCommand {
             """)
         for finding in findings {
             let name = finding.name.count > 68 ? String(finding.name.prefix(67)) + "…" : finding.name
-            print(
+            say(
                 name.padding(toLength: 70, withPad: " ", startingAt: 0)
                     + String(format: "%7d  %10d", finding.checked, finding.violations)
                     + (finding.example.map { "   e.g. \($0)" } ?? ""))
         }
         let violations = findings.map(\.violations).reduce(0, +) + exited.count
-        print("\n\(violations == 0 ? "clean" : "\(violations) violations")")
+        say("\n\(violations == 0 ? "clean" : "\(violations) violations")")
         if violations > 0 { throw ExitCode(1) }
     }
 
@@ -138,6 +139,7 @@ struct Chaos: AsyncParsableCommand {
         while !stop.isRaised {
             try await Task.sleep(for: .milliseconds(Int(Double.random(in: pause) * 1000)))
             if mayhem.postgresRestarts == 0, ContinuousClock.now - started > .milliseconds(Int(postgresAfter * 1000)) {
+                say("  restarting PostgreSQL (immediate)")
                 try ChaosPostgres.restart(stackDirectory: stackDirectory)
                 mayhem.postgresRestarts += 1
                 continue
@@ -157,4 +159,9 @@ final class StopFlag: Sendable {
     private let raised = Mutex(false)
     func raise() { raised.withLock { $0 = true } }
     var isRaised: Bool { raised.withLock { $0 } }
+}
+
+/// Written at once, unbuffered, so a run that is stopped still shows how far it got.
+func say(_ text: String) {
+    FileHandle.standardOutput.write(Data((text + "\n").utf8))
 }

@@ -132,7 +132,7 @@ struct ChaosInvariants {
     private func audited(_ eventIDs: Set<String>) async throws -> Finding {
         let ids = try String(decoding: JSONEncoder().encode(Array(eventIDs)), as: UTF8.self)
         let rows = try await postgres.query(
-            "SELECT event_id FROM audit_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))", ids)
+            "SELECT event_id FROM audit_writer.audit_events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))", ids)
         let stored = Set(try rows.map { try $0.decode("event_id", as: String.self) })
         let missing = eventIDs.subtracting(stored)
         return Finding(
@@ -142,7 +142,7 @@ struct ChaosInvariants {
 
     /// The audit's view of each session ends where the platform left it.
     private func auditStatuses(_ redeemed: [ChaosLoad.Outcome]) async throws -> Finding {
-        let rows = try await postgres.query("SELECT session_id, status FROM audit_sessions WHERE org_id = $1", org)
+        let rows = try await postgres.query("SELECT session_id, status FROM audit_writer.audit_sessions WHERE org_id = $1", org)
         var status: [String: String] = [:]
         for row in rows { status[try row.decode("session_id", as: String.self)] = try row.decode("status", as: String.self) }
         let bad = redeemed.filter { status[$0.sessionID!] != Self.expectedStatus($0.close) }
@@ -162,7 +162,7 @@ struct ChaosInvariants {
     /// session-injector's record and Odoo agree: a session it holds as redeemed is accepted by Odoo, an ended or
     /// revoked one is refused (the browser's cookie tried against the stand-in's `/web`).
     private func injectorAgrees(_ redeemed: [ChaosLoad.Outcome]) async throws -> Finding {
-        let rows = try await postgres.query("SELECT request_id, status FROM sessions WHERE org_id = $1", org)
+        let rows = try await postgres.query("SELECT request_id, status FROM session_injector.sessions WHERE org_id = $1", org)
         var status: [String: String] = [:]
         for row in rows { status[try row.decode("request_id", as: String.self)] = try row.decode("status", as: String.self) }
         var bad: [String] = []

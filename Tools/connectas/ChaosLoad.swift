@@ -75,7 +75,7 @@ struct ChaosLoad {
                 for _ in 0..<min(concurrency, count) { add() }
                 while let outcome = try await group.next() {
                     outcomes.append(outcome)
-                    if outcomes.count % 50 == 0 { print("  \(outcomes.count) of \(count) initiations done") }
+                    if outcomes.count % 50 == 0 { say("  \(outcomes.count) of \(count) initiations done") }
                     if next < count { add() }
                 }
                 return outcomes

@@ -52,6 +52,12 @@ final class ChaosReplicas: @unchecked Sendable {
     func ports(of service: String) -> [Int] { replicas.filter { $0.service == service }.map(\.port) }
 
     func startAll() async throws {
+        // A replica of an earlier run still on a port would answer for the new one.
+        for replica in replicas {
+            if (try? await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(replica.port)/health")!)) != nil {
+                throw CLIError("port \(replica.port) is in use (a replica of an earlier chaos run?): stop it or pass --base-port")
+            }
+        }
         for replica in replicas { try start(replica) }
         for replica in replicas { try await waitUntilReady(replica) }
     }
