@@ -131,20 +131,28 @@ final class ChaosReplicas: @unchecked Sendable {
 }
 
 /// Restarts the local stack's PostgreSQL the way a crash does (`pg_ctl -m immediate`: no checkpoint, every
-/// connection cut), with the options it was started with (postmaster.opts).
+/// connection cut), with the options it was started with (postmaster.opts). Spawned and reaped with posix_spawn and
+/// waitpid, not Foundation's Process: its waitUntilExit never returned for this child (left a zombie) here.
 enum ChaosPostgres {
     static func restart(stackDirectory: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = [
-            "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D", "\(stackDirectory)/postgres/data",
-            "-m", "immediate", "-w", "-t", "60", "-l", "\(stackDirectory)/postgres/postgres.log", "restart",
+        let arguments = [
+            "/usr/sbin/runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/pg_ctl", "-D",
+            "\(stackDirectory)/postgres/data", "-m", "immediate", "-w", "-t", "60", "-l",
+            "\(stackDirectory)/postgres/postgres.log", "restart",
         ]
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw CLIError("pg_ctl restart exited with \(process.terminationStatus); see \(stackDirectory)/postgres")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        var pid: pid_t = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw CLIError("could not start pg_ctl: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        guard status == 0 else {
+            throw CLIError("pg_ctl restart exited with \(status); see \(stackDirectory)/postgres")
         }
     }
 }
