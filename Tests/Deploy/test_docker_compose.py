@@ -45,3 +45,12 @@ def test_secrets_come_from_files_not_from_the_environment(compose):
     injector = compose["services"]["session-injector"]["environment"]
     assert injector["CONNECTAS_INJECTOR_SSH_KEY_FILE"].startswith("/run/secrets/")
     assert injector["CONNECTAS_INJECTOR_SECRET_KEY_FILE"].startswith("/run/secrets/")
+
+
+def test_nothing_is_published_beyond_loopback(compose):
+    # Least exposure by default: the audit API holds every org's trail, and nothing here has TLS. An operator who
+    # wants a port on other interfaces writes the address there on purpose.
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            text = port if isinstance(port, str) else "%s:%s:%s" % (port.get("host_ip"), port.get("published"), port.get("target"))
+            assert text.startswith("127.0.0.1:"), "%s publishes %s on every interface" % (name, text)
