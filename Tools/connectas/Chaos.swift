@@ -68,22 +68,24 @@ struct Chaos: AsyncParsableCommand {
         stop.raise()
         let chaos = try await killer.value
         let loadSeconds = (ContinuousClock.now - loadStarted).milliseconds / 1000
-        let exited = try await group.reviveAll()
+        let exited = chaos.exitedOnTheirOwn + (try await group.reviveAll())
 
         let postgres = try PostgresPool(
             configuration: PostgresConfiguration(url: try require("CONNECTAS_PG_URL"), maxConnections: 1,
                 applicationName: "connectas-chaos"),
             logger: connection.logger)
         let auditPort = group.ports(of: "audit-writer")[0]
+        let maildir = try require("CONNECTAS_SMTP_MAILDIR")
+        let odooURL = try require("CONNECTAS_ODOO_URL")
+        let standIn = try require("CONNECTAS_ODOO_STANDIN_DIR")
         func invariants() -> ChaosInvariants {
             ChaosInvariants(
                 outcomes: outcomes, seen: recorder.seen, undecodable: recorder.undecodable, org: load.org,
                 topics: (connection.topic(DefaultTopic.events), connection.topic(DefaultTopic.replies),
                     connection.topic(DefaultTopic.deadLetters)),
                 postgres: postgres, auditBase: "http://127.0.0.1:\(auditPort)",
-                maildir: URL(fileURLWithPath: (try? require("CONNECTAS_SMTP_MAILDIR")) ?? ""),
-                odooURL: (try? require("CONNECTAS_ODOO_URL")) ?? "",
-                sessionDirectory: URL(fileURLWithPath: "\((try? require("CONNECTAS_ODOO_STANDIN_DIR")) ?? "")/data/sessions"),
+                maildir: URL(fileURLWithPath: maildir), odooURL: odooURL,
+                sessionDirectory: URL(fileURLWithPath: "\(standIn)/data/sessions"),
                 database: stack.database, runStarted: started)
         }
         say("load done in \(String(format: "%.1f", loadSeconds)) s; waiting up to \(settle) s for the suite to settle…")
@@ -126,6 +128,8 @@ struct Chaos: AsyncParsableCommand {
     struct Mayhem: Sendable {
         var kills: [String: Int] = [:]
         var postgresRestarts = 0
+        /// Replicas the killer found already gone: they exited by themselves, which is a finding.
+        var exitedOnTheirOwn: [String] = []
     }
 
     /// Until `stop`: pauses a random time, kills a random replica, and starts it again a moment later (not waiting
@@ -145,8 +149,11 @@ struct Chaos: AsyncParsableCommand {
                 continue
             }
             let victim = group.replicas.randomElement()!
-            group.kill9(victim)
-            mayhem.kills[victim.service, default: 0] += 1
+            if group.kill9(victim) {
+                mayhem.kills[victim.service, default: 0] += 1
+            } else {
+                mayhem.exitedOnTheirOwn.append(victim.name)
+            }
             try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
             try group.start(victim)
         }

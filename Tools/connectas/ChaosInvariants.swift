@@ -118,7 +118,10 @@ struct ChaosInvariants {
             else { continue }
             total += 1
             let header = raw.split(separator: "\n").first { $0.lowercased().hasPrefix("message-id:") }
-            messageIDs[session, default: []].insert(header.map { String($0.dropFirst(11)).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "")
+            // A message without a Message-ID cannot be deduplicated by its receiver: it counts as one more.
+            messageIDs[session, default: []].insert(
+                header.map { String($0.dropFirst(11)).trimmingCharacters(in: .whitespacesAndNewlines) }
+                    ?? "missing in \(name)")
         }
         let bad = sessions.filter { (messageIDs[$0]?.count ?? 0) != 1 }
         return Finding(
@@ -175,8 +178,9 @@ struct ChaosInvariants {
             }
             guard let cookie = outcome.cookie else { continue }
             checked += 1
+            // 200: Odoo takes the cookie; 303 to the login page: it refuses it. Anything else is no answer at all.
             let (code, _) = try ChaosLoad.get(URL(string: "\(odooURL)/web")!, cookie: cookie)
-            if (code == 200) != (recorded == "redeemed") {
+            if code != (recorded == "redeemed" ? 200 : 303) {
                 bad.append("\(outcome.requestID): injector says \(recorded), Odoo answers \(code)")
             }
         }
@@ -197,6 +201,11 @@ struct ChaosInvariants {
         }
         var unknown: [String] = []
         let manager = FileManager.default
+        guard manager.fileExists(atPath: sessionDirectory.path) else {
+            return Finding(
+                name: "Odoo sessions created during the run that no request's index names", checked: 0, violations: 1,
+                example: "\(sessionDirectory.path) does not exist")
+        }
         for bucket in (try? manager.contentsOfDirectory(atPath: sessionDirectory.path)) ?? [] where bucket.count == 2 {
             let folder = sessionDirectory.appendingPathComponent(bucket)
             for name in (try? manager.contentsOfDirectory(atPath: folder.path)) ?? [] {

@@ -83,10 +83,13 @@ final class ChaosReplicas: @unchecked Sendable {
     }
 
     /// SIGKILL, as when the replica's machine dies: no shutdown, no commit, no leaving the group.
-    func kill9(_ replica: Replica) {
-        guard let process = lock.withLock({ processes[replica.name] }), process.isRunning else { return }
+    /// Whether it was running.
+    @discardableResult
+    func kill9(_ replica: Replica) -> Bool {
+        guard let process = lock.withLock({ processes[replica.name] }), process.isRunning else { return false }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        return true
     }
 
     func isRunning(_ replica: Replica) -> Bool { lock.withLock { processes[replica.name]?.isRunning ?? false } }
@@ -116,10 +119,14 @@ final class ChaosReplicas: @unchecked Sendable {
         throw CLIError("\(replica.name) was not ready within \(limit); see its log in \(logDirectory.path)")
     }
 
-    /// SIGTERM to every replica, then waits for each to finish its work and leave its group.
+    /// SIGTERM to every replica, then waits up to a minute for each to finish its work and leave its group;
+    /// SIGKILL for one still there.
     func stopAll() {
         let all = lock.withLock { Array(processes.values) }
         for process in all where process.isRunning { kill(process.processIdentifier, SIGTERM) }
+        let deadline = Date().addingTimeInterval(60)
+        while all.contains(where: \.isRunning), Date() < deadline { usleep(100_000) }
+        for process in all where process.isRunning { kill(process.processIdentifier, SIGKILL) }
         for process in all { process.waitUntilExit() }
         try? FileManager.default.removeItem(at: pidFile)
     }

@@ -45,14 +45,24 @@ public struct ConsumerService: Service, CustomStringConvertible {
         let current = Mutex<KafkaConsumer?>(nil)
         let stopping = Mutex(false)
         try await withGracefulShutdownHandler {
+            var rejoining = false
             while true {
-                let consumer = try await connect(logger: logger)
+                let consumer: KafkaConsumer
+                do {
+                    consumer = try await connect(logger: logger)
+                } catch where rejoining && !stopping.withLock({ $0 }) {
+                    // Rejoins happen when the broker is in trouble: a failed reconnect is retried, not fatal.
+                    logger.warning("could not join again; will retry", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: .seconds(5))
+                    continue
+                }
                 current.withLock { $0 = consumer }
                 if stopping.withLock({ $0 }) { consumer.stop() }
                 context.health.attach(consumer)
                 let rejoin = try await consume(consumer, logger: logger)
                 await consumer.shutdown()
                 guard rejoin, !stopping.withLock({ $0 }) else { break }
+                rejoining = true
                 logger.warning("consumer left its group to join again as a fresh member")
             }
         } onGracefulShutdown: {
@@ -85,9 +95,11 @@ public struct ConsumerService: Service, CustomStringConvertible {
             }
         }
         defer { committer.cancel() }
+        let rejoin = RejoinRequest()
         let watchdog = Task { [logger] in
-            await UnassignedWatchdog(consumer: consumer, limit: context.configuration.kafkaRejoinAfter, logger: logger)
-                .watch()
+            await UnassignedWatchdog(
+                consumer: consumer, limit: context.configuration.kafkaRejoinAfter, request: rejoin, logger: logger
+            ).watch()
         }
         defer { watchdog.cancel() }
 
@@ -99,7 +111,10 @@ public struct ConsumerService: Service, CustomStringConvertible {
                     group.addTask { await runLane(lane, lanes: lanes, logger: logger) }
                 }
             }
-            // Stopping: what has not started is left for redelivery; what runs finishes.
+            // Stopping: what has not started is left for redelivery; what runs finishes, unless the member is
+            // leaving to rejoin: its partitions are gone, so a lane retrying for as long as it takes would only hold
+            // the rejoin back. Cancelled records keep their offsets unstored and are delivered again.
+            if rejoin.isRaised { group.cancelAll() }
             await lanes.close()
         }
         watchdog.cancel()
@@ -181,7 +196,8 @@ public struct ConsumerService: Service, CustomStringConvertible {
     func deadLetter(
         _ record: KafkaConsumerMessage, code: String, reason: String, schemaError: SchemaError?, logger: Logger
     ) async -> Bool {
-        guard handler.ownsDeadLetters(of: record.topic) else {
+        let unreadable = schemaError != nil || code == "envelope.id_reused"
+        guard !unreadable || handler.ownsDeadLetters(of: record.topic) else {
             logger.debug("unreadable; another service dead-letters this topic", metadata: ["error.code": "\(code)"])
             return true
         }

@@ -1,6 +1,14 @@
 import ConnectAsKafka
 import Logging
 import Metrics
+import Synchronization
+
+/// Raised by the watchdog before it stops the consumer, so that the consumer's loop knows it is leaving to rejoin.
+final class RejoinRequest: Sendable {
+    private let raised = Mutex(false)
+    func raise() { raised.withLock { $0 = true } }
+    var isRaised: Bool { raised.withLock { $0 } }
+}
 
 /// Notices a consumer left out of its group. A member may own nothing on purpose: the group's SyncGroup gave it an
 /// empty assignment because there are more members than partitions (logged once, at info). A member that got no
@@ -12,6 +20,7 @@ import Metrics
 struct UnassignedWatchdog {
     let consumer: KafkaConsumer
     let limit: Duration
+    let request: RejoinRequest
     let logger: Logger
 
     /// Returns true when it stopped the consumer to rejoin, false when cancelled.
@@ -33,7 +42,11 @@ struct UnassignedWatchdog {
             guard ContinuousClock.now - since >= limit else { continue }
             let group: String
             do {
-                group = try await consumer.describeGroup()?.description ?? "not listed by the group coordinator"
+                let description = try await consumer.describeGroup()
+                // A coordinator that counts this member in a stable group has it: the assign callback is only
+                // late (served from a poll), so there is nothing to rejoin.
+                if let description, description.state == "Stable", description.includesThisMember { continue }
+                group = description?.description ?? "not listed by the group coordinator"
             } catch {
                 group = "could not be described (\(error))"
             }
@@ -42,6 +55,7 @@ struct UnassignedWatchdog {
                 "consumer has had no assignment from its group for \(ContinuousClock.now - since); leaving to join again",
                 metadata: ["kafka.group.state": "\(group)", "kafka.rejoin.after": "\(limit)"])
             Counter(label: "connectas_consumer_rejoins_total").increment()
+            request.raise()
             consumer.stop()
             return true
         }
