@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConnectAsPlatform
 import ConnectAsPostgres
 import ConnectAsSchema
 import Foundation
@@ -48,8 +49,10 @@ struct Chaos: AsyncParsableCommand {
         defer { group.stopAll() }
         try await group.startAll()
         let recorder = try await ChaosRecorder.start(connection)
+        let replies = try await ReplyCollector.start(connection)
+        try await replies.waitUntilAssigned()
         let load = ChaosLoad(
-            connection: connection, recorder: recorder, stack: stack,
+            connection: connection, replies: replies, stack: stack,
             injectorPorts: group.ports(of: "session-injector"), org: "chaos-\(run)", environments: (count + 2) / 3)
         try await load.seed()
         say("state applied; sending the initiations while replicas are killed…")
@@ -100,6 +103,7 @@ struct Chaos: AsyncParsableCommand {
         findings = try await invariants().check()
         let settleSeconds = (ContinuousClock.now - settleStarted).milliseconds / 1000
         await recorder.stop()
+        await replies.stop()
 
         say(
             """

@@ -21,7 +21,7 @@ struct ChaosLoad {
     }
 
     let connection: ConnectionOptions
-    let recorder: ChaosRecorder
+    let replies: ReplyCollector
     let stack: BenchStack
     let injectorPorts: [Int]
     let org: String
@@ -58,7 +58,7 @@ struct ChaosLoad {
                     ).attributes.id)
             }
         }
-        for id in ids { _ = try await recorder.reply(for: id, timeout: Self.replyTimeout) }
+        for id in ids { _ = try await replies.reply(for: id, timeout: Self.replyTimeout) }
     }
 
     /// Runs `count` initiations, `concurrency` at a time; every third is ended and every sixth revoked once redeemed.
@@ -94,7 +94,7 @@ struct ChaosLoad {
                 reason: "chaos run: initiation \(index)",
                 clientIp: "10.\(network).\(index / 250).\(index % 250 + 1)", userAgent: "connectas-chaos")
             _ = try await publisher.publish(command)
-            let reply = try await recorder.reply(for: requestID, timeout: Self.replyTimeout)
+            let reply = try await replies.reply(for: requestID, timeout: Self.replyTimeout).reply
             guard case .sessionLinkReply(let link) = reply.message else {
                 outcome.problem = "initiation answered \(reply.type)"
                 return outcome
@@ -116,7 +116,7 @@ struct ChaosLoad {
                         requestId: closeID, orgId: org, environmentId: environment(index), sessionId: link.sessionId,
                         actor: actor, reason: "chaos run revokes"))
             }
-            let closed = try await recorder.reply(for: closeID, timeout: Self.replyTimeout)
+            let closed = try await replies.reply(for: closeID, timeout: Self.replyTimeout).reply
             switch closed.message {
             case .endAcknowledged, .revokeAcknowledged: outcome.closeAcknowledged = true
             default: outcome.problem = "\(close.rawValue) answered \(closed.type)"
