@@ -28,10 +28,24 @@ prepare_services() {
     export CONNECTAS_AUDIT_URL="http://127.0.0.1:${service_ports[audit-writer]}"
 }
 
-# start_services: starts the four, logs in $service_dir/NAME.log, and waits until each /health says ready.
+# service_pg_url NAME: the service's own database role (CONNECTAS_PG_<NAME>_URL of .stack/env).
+service_pg_url() {
+    local variable="CONNECTAS_PG_$(printf %s "$1" | tr 'a-z-' 'A-Z_')_URL"
+    [ -n "${!variable:-}" ] || die "$variable is not set: source .stack/env (scripts/stack start writes it)"
+    printf %s "${!variable}"
+}
+
+# start_services: brings each schema up to date as the owner role (`NAME migrate`), starts the four as their own
+# roles (the owner's URL is not in their environment), logs in $service_dir/NAME.log, and waits until each /health
+# says ready.
 start_services() {
     for s in "${services[@]}"; do
-        CONNECTAS_HTTP_PORT=${service_ports[$s]} "$bin/$s" >"$service_dir/$s.log" 2>&1 &
+        CONNECTAS_PG_URL=$(service_pg_url "$s") "$bin/$s" migrate >"$service_dir/$s-migrate.log" 2>&1 \
+            || { cat "$service_dir/$s-migrate.log"; die "$s migrate failed"; }
+    done
+    for s in "${services[@]}"; do
+        env -u CONNECTAS_PG_OWNER_URL CONNECTAS_PG_URL="$(service_pg_url "$s")" \
+            CONNECTAS_HTTP_PORT=${service_ports[$s]} "$bin/$s" >"$service_dir/$s.log" 2>&1 &
         service_pids+=($!)
     done
     for s in "${services[@]}"; do

@@ -1,4 +1,5 @@
 import ConnectAsPostgres
+import ConnectAsService
 
 /// audit-writer's tables, in its own schema (`audit_writer`).
 ///
@@ -107,6 +108,35 @@ public enum AuditMigrations {
                 CREATE FUNCTION audit_rfc3339(t timestamptz) RETURNS text LANGUAGE sql IMMUTABLE AS $$
                     SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
                 $$;
-                """)
+                """),
+        PostgresMigration(
+            version: 2, name: "the chain head only follows the chain; nothing deletes it",
+            sql: """
+                -- audit-writer's role may UPDATE the head (it is how appends are serialised), but only to the record
+                -- just appended: one step forward, with that record's hash.
+                -- Its own search path: it must find this schema's records whoever's session fires it.
+                CREATE FUNCTION audit_chain_head_follow() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT
+                AS $$
+                BEGIN
+                    IF NEW.seq <> OLD.seq + 1 OR NOT EXISTS (
+                        SELECT 1 FROM audit_events e WHERE e.seq = NEW.seq AND e.hash = NEW.hash) THEN
+                        RAISE EXCEPTION 'audit_chain_head only moves to the record just appended'
+                            USING ERRCODE = 'insufficient_privilege';
+                    END IF;
+                    RETURN NEW;
+                END $$;
+                CREATE TRIGGER audit_chain_head_follows BEFORE UPDATE ON audit_chain_head
+                    FOR EACH ROW EXECUTE FUNCTION audit_chain_head_follow();
+                CREATE TRIGGER audit_chain_head_kept BEFORE DELETE OR TRUNCATE ON audit_chain_head
+                    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change();
+                """),
     ]
+
+    /// What audit-writer's own role may do (``DatabaseGrants``): the records are INSERT and SELECT only, the head
+    /// moves forward only (the trigger above), the session view is kept up to date but never deleted from.
+    public static let grants = DatabaseGrants(tables: [
+        "audit_events": [.select, .insert],
+        "audit_chain_head": [.select, .update],
+        "audit_sessions": [.select, .insert, .update],
+    ])
 }

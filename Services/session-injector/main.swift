@@ -5,6 +5,7 @@ import SessionInjector
 // The composition point of session-injector: creates and deletes Odoo sessions over SSH and serves the one-time
 // redeem link. Its own settings and key files are checked before anything connects, so a missing key stops it
 // with the same exit status as any configuration error.
+await ServiceMain.migrateIfAsked(.sessionInjector, migrations: InjectorMigrations.all)
 let configuration: InjectorConfiguration
 let keys: KeyStore
 do {

@@ -57,7 +57,7 @@ struct PostgresMigratorProcessTests {
     func migratorProcess() async throws {
         let environment = ProcessInfo.processInfo.environment
         let configuration = PostgresConfiguration(
-            url: try StackEnvironment.require("CONNECTAS_PG_URL"), maxConnections: 1,
+            url: try StackEnvironment.require("CONNECTAS_PG_ADMIN_URL"), maxConnections: 1,
             applicationName: "migrator-process", schema: environment[Self.childSchema])
         let pool = try PostgresPool(configuration: configuration, logger: PostgresTestDatabase.logger)
         let migrator = try PostgresMigrator(

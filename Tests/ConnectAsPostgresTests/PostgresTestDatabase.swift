@@ -13,7 +13,7 @@ enum PostgresTestDatabase {
     }()
 
     static func url() throws -> String {
-        try StackEnvironment.require("CONNECTAS_PG_URL")
+        try StackEnvironment.require("CONNECTAS_PG_ADMIN_URL")
     }
 
     /// A schema name matching PostgresIdentifier's pattern (uniqueName uses a hyphen).

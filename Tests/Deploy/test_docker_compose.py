@@ -54,3 +54,39 @@ def test_nothing_is_published_beyond_loopback(compose):
         for port in service.get("ports", []):
             text = port if isinstance(port, str) else "%s:%s:%s" % (port.get("host_ip"), port.get("published"), port.get("target"))
             assert text.startswith("127.0.0.1:"), "%s publishes %s on every interface" % (name, text)
+
+
+SERVICES = ("policy-service", "session-injector", "audit-writer", "notifier")
+
+
+def _user(url):
+    return url.split("://", 1)[1].split(":", 1)[0]
+
+
+def test_each_service_logs_in_as_its_own_role_after_its_migration(compose):
+    # Least privilege (README, "Database roles"): the owner of the schemas is only ever given to a migrate job, and
+    # no two services share a role.
+    services = compose["services"]
+    users = set()
+    for name in SERVICES:
+        service = services[name]
+        user = _user(service["environment"]["CONNECTAS_PG_URL"])
+        assert user == "connectas_" + name.replace("-", "_"), (name, user)
+        assert "CONNECTAS_PG_OWNER_URL" not in service["environment"], name
+        users.add(user)
+        job = services[name + "-migrate"]
+        assert job["command"] == [name, "migrate"]
+        assert _user(job["environment"]["CONNECTAS_PG_OWNER_URL"]) == "connectas_owner"
+        assert job["environment"]["CONNECTAS_PG_URL"] == service["environment"]["CONNECTAS_PG_URL"]
+        assert service["depends_on"][name + "-migrate"]["condition"] == "service_completed_successfully"
+    assert len(users) == len(SERVICES)
+
+
+def test_the_roles_script_makes_no_superuser(compose):
+    with open(os.path.join(ROOT, "deploy", "postgres", "roles.sql")) as f:
+        sql = "\n".join(line for line in f.read().upper().splitlines() if not line.startswith("--"))
+    assert "SUPERUSER" not in sql and "BYPASSRLS" not in sql and "CREATEROLE" not in sql
+    for name in SERVICES:
+        assert "CREATE ROLE CONNECTAS_%s LOGIN" % name.replace("-", "_").upper() in sql
+    volumes = compose["services"]["postgres"]["volumes"]
+    assert any(v.startswith("./deploy/postgres/roles.sql:/docker-entrypoint-initdb.d/") for v in volumes)

@@ -53,16 +53,14 @@ final class SuiteHarness: @unchecked Sendable {
         let logger = Logger(label: "integration")
         let prefix = StackEnvironment.uniqueName("it") + "."
         self.prefix = prefix
-        adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
+        adminURL = try StackDatabase.adminURL()
         odooURL = try StackEnvironment.require("CONNECTAS_ODOO_URL")
         maildir = try StackEnvironment.require("CONNECTAS_SMTP_MAILDIR")
         let brokers = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
 
         // A database per test: the services' schemas, sessions and audit start empty.
         database = prefix.replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "")
-        let admin = try PostgresPool(configuration: PostgresConfiguration(url: adminURL, maxConnections: 1), logger: logger)
-        _ = try await admin.query("CREATE DATABASE \(database)")
-        await admin.close()
+        try await StackDatabase.create(database, logger: logger)
 
         var environment = ProcessInfo.processInfo.environment
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(prefix)
@@ -78,7 +76,6 @@ final class SuiteHarness: @unchecked Sendable {
         environment.merge(
             [
                 "CONNECTAS_TOPICS_PREFIX": prefix,
-                "CONNECTAS_PG_URL": Self.url(adminURL, database: database),
                 "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
                 "CONNECTAS_INJECTOR_SECRET_KEY_FILE": key.path,
                 "CONNECTAS_INJECTOR_SSH_KEY_FILE": try StackEnvironment.require("CONNECTAS_SSH_KEY_ED25519"),
@@ -106,6 +103,13 @@ final class SuiteHarness: @unchecked Sendable {
     }
 
     private func launch() async throws {
+        for service in Self.services {
+            try await ServiceProcess.migrate(
+                service,
+                environment: environment.merging(try StackDatabase.serviceEnvironment(service, database: database)) {
+                    $1
+                })
+        }
         for instance in instances { try run(instance) }
         for instance in instances { try await waitUntilReady(instance) }
     }
@@ -116,6 +120,8 @@ final class SuiteHarness: @unchecked Sendable {
             let service = String(instance.prefix { $0 != "#" })
             process.executableURL = try ServiceProcess.binary(service)
             var environment = self.environment.merging(extraEnvironment) { $1 }
+            // Its own role; the owner's URL is only for `migrate` (``launch()``).
+            environment["CONNECTAS_PG_URL"] = try StackDatabase.serviceURL(service, database: database)
             environment["CONNECTAS_HTTP_PORT"] = "\(ports[instance]!)"
             process.environment = environment
             let log = logDirectory.appendingPathComponent("\(instance).log")

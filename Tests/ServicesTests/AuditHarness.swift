@@ -28,12 +28,9 @@ struct HarnessDatabase: Sendable {
     let pool: PostgresPool
 
     static func create(_ prefix: String) async throws -> HarnessDatabase {
-        let adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
         let name = StackEnvironment.uniqueName(prefix).replacingOccurrences(of: "-", with: "_")
-        let admin = try PostgresPool(configuration: .init(url: adminURL, maxConnections: 1), logger: harnessLogger)
-        try await admin.query("CREATE DATABASE \(name)")
-        await admin.close()
-        let url = adminURL[..<adminURL.lastIndex(of: "/")!] + "/" + name
+        try await StackDatabase.create(name, logger: harnessLogger)
+        let url = try StackDatabase.adminURL(database: name)
         return HarnessDatabase(
             name: name, url: url, pool: try PostgresPool(configuration: .init(url: url), logger: harnessLogger))
     }
@@ -45,11 +42,7 @@ struct HarnessDatabase: Sendable {
 
     func drop() async {
         await pool.close()
-        guard let adminURL = StackEnvironment.optional("CONNECTAS_PG_URL"),
-            let admin = try? PostgresPool(configuration: .init(url: adminURL, maxConnections: 1), logger: harnessLogger)
-        else { return }
-        _ = try? await admin.query("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-        await admin.close()
+        await StackDatabase.drop(name, logger: harnessLogger)
     }
 }
 
@@ -126,13 +119,13 @@ extension ServiceProcess {
         _ executable: String, database: HarnessDatabase, topics: HarnessTopics, extra: [String: String] = [:]
     ) async throws -> ServiceProcess {
         let port = try ServicePorts.free()
-        var environment = [
-            "CONNECTAS_PG_URL": database.url,
+        var environment = try StackDatabase.serviceEnvironment(executable, database: database.name)
+        environment.merge([
             "CONNECTAS_KAFKA_BROKERS": try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS"),
             "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
             "CONNECTAS_TOPICS_PREFIX": topics.prefix,
             "CONNECTAS_INSTANCE_ID": "\(executable)-test-\(port)",
-        ]
+        ]) { $1 }
         environment.merge(extra) { $1 }
         return try await start(executable, environment: environment, port: port)
     }

@@ -49,7 +49,7 @@ final class InjectorTestStack: Sendable {
         settings: [String: String] = [:], _ body: (InjectorTestStack) async throws -> Void
     ) async throws {
         let brokers = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS")
-        let postgresURL = try StackEnvironment.require("CONNECTAS_PG_URL")
+        let postgresURL = try StackDatabase.adminURL()
         let keyFile = try StackEnvironment.require("CONNECTAS_SSH_KEY_ED25519")
         let odooURL = try StackEnvironment.require("CONNECTAS_ODOO_URL")
         let brokerList = brokers.split(separator: ",").map(String.init)
@@ -68,7 +68,7 @@ final class InjectorTestStack: Sendable {
         let databaseName = "injector_\(suffix)"
         let admins = try PostgresPool(
             configuration: PostgresConfiguration(url: postgresURL, maxConnections: 1), logger: logger)
-        try await admins.query("CREATE DATABASE \(databaseName)")
+        try await StackDatabase.create(databaseName, logger: logger)
         let databaseURL = try replaceDatabase(in: postgresURL, with: databaseName)
 
         let secrets = FileManager.default.temporaryDirectory.appendingPathComponent("injector-key-\(suffix)")
@@ -89,8 +89,8 @@ final class InjectorTestStack: Sendable {
         do {
             let standIn = try await InjectorStandIn.make(pool: ssh)
             let port = try ServicePorts.free()
-            var environment = [
-                "CONNECTAS_PG_URL": databaseURL,
+            var environment = try StackDatabase.serviceEnvironment("session-injector", database: databaseName)
+            environment.merge([
                 "CONNECTAS_KAFKA_BROKERS": brokers,
                 "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
                 "CONNECTAS_INSTANCE_ID": "injector-test-\(suffix)",
@@ -106,7 +106,7 @@ final class InjectorTestStack: Sendable {
                 "CONNECTAS_INJECTOR_REDIRECT_URL": odooURL + "/web",
                 "CONNECTAS_INJECTOR_ODOO_TIMEOUT_SECONDS": "30",
                 "CONNECTAS_INJECTOR_SECOND_DELETE_DELAY_SECONDS": "2",
-            ]
+            ]) { $1 }
             environment.merge(settings) { _, new in new }
 
             let observed = try await InjectorObserver.start(brokers: brokerList, topics: [topics.0, topics.1])
@@ -142,10 +142,10 @@ final class InjectorTestStack: Sendable {
 
     static func replaceDatabase(in url: String, with name: String) throws -> String {
         guard var components = URLComponents(string: url) else {
-            throw InjectorTestError("CONNECTAS_PG_URL is not a URL")
+            throw InjectorTestError("CONNECTAS_PG_ADMIN_URL is not a URL")
         }
         components.path = "/\(name)"
-        guard let result = components.string else { throw InjectorTestError("cannot rewrite CONNECTAS_PG_URL") }
+        guard let result = components.string else { throw InjectorTestError("cannot rewrite CONNECTAS_PG_ADMIN_URL") }
         return result
     }
 

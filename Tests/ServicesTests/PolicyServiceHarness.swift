@@ -51,7 +51,7 @@ final class PolicyServiceRun: Sendable {
     /// afterwards, whatever `body` did.
     static func with(_ body: (PolicyServiceRun) async throws -> Void) async throws {
         let brokers = try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS").split(separator: ",").map(String.init)
-        let adminURL = try StackEnvironment.require("CONNECTAS_PG_URL")
+        let adminURL = try StackDatabase.adminURL()
 
         let topics = PolicyTestTopics(prefix: StackEnvironment.uniqueName("test.policy"))
         // Topics are never deleted: after a deletion Tansu answers metadata requests in a way that crashes
@@ -62,7 +62,7 @@ final class PolicyServiceRun: Sendable {
         let databaseName = StackEnvironment.uniqueName("policy_test").replacingOccurrences(of: "-", with: "_")
         let server = try PostgresPool(
             configuration: PostgresConfiguration(url: adminURL, maxConnections: 1), logger: logger)
-        try await server.query("CREATE DATABASE \(databaseName)")
+        try await StackDatabase.create(databaseName, logger: logger)
         let databaseURL = try Self.url(adminURL, database: databaseName)
         let database = try PostgresPool(
             configuration: PostgresConfiguration(url: databaseURL, maxConnections: 2), logger: logger)
@@ -76,9 +76,10 @@ final class PolicyServiceRun: Sendable {
         let run = PolicyServiceRun(
             topics: topics, databaseName: databaseName, database: database, producer: producer, output: output,
             serviceEnvironment: topics.environment.merging([
-                "CONNECTAS_PG_URL": databaseURL, "CONNECTAS_KAFKA_BROKERS": brokers.joined(separator: ","),
+                "CONNECTAS_KAFKA_BROKERS": brokers.joined(separator: ","),
                 "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6", "CONNECTAS_LOG_LEVEL": "debug",
-            ]) { _, new in new })
+            ].merging(try StackDatabase.serviceEnvironment("policy-service", database: databaseName)) { $1 }
+            ) { _, new in new })
         do {
             try await run.startReplica()
             try await body(run)
@@ -125,10 +126,10 @@ final class PolicyServiceRun: Sendable {
     /// The stack's URL with another database.
     static func url(_ url: String, database: String) throws -> String {
         guard var components = URLComponents(string: url) else {
-            throw PolicyTestFailure("CONNECTAS_PG_URL is not a URL")
+            throw PolicyTestFailure("CONNECTAS_PG_ADMIN_URL is not a URL")
         }
         components.path = "/" + database
-        guard let result = components.string else { throw PolicyTestFailure("cannot rewrite CONNECTAS_PG_URL") }
+        guard let result = components.string else { throw PolicyTestFailure("cannot rewrite CONNECTAS_PG_ADMIN_URL") }
         return result
     }
 

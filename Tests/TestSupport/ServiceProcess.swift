@@ -65,6 +65,9 @@ public final class ServiceProcess: @unchecked Sendable {
         childEnvironment["CONNECTAS_LOG_LEVEL"] =
             inherited["CONNECTAS_TEST_SERVICE_LOG_LEVEL"] ?? environment["CONNECTAS_LOG_LEVEL"] ?? "info"
 
+        if let owner = childEnvironment.removeValue(forKey: "CONNECTAS_PG_OWNER_URL") {
+            try await migrate(name, environment: childEnvironment.merging(["CONNECTAS_PG_OWNER_URL": owner]) { $1 })
+        }
         let process = Process()
         process.executableURL = try binary(name)
         process.environment = childEnvironment
@@ -85,6 +88,32 @@ public final class ServiceProcess: @unchecked Sendable {
         }
         await child.stop()
         throw ServiceProcessError("\(name) was not ready within \(limit):\n\(child.outputTail())")
+    }
+
+    /// `name migrate`: the service's schema brought up to date as the owner role, its own role granted its rights.
+    public static func migrate(_ name: String, environment: [String: String]) async throws {
+        let output = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(name)-migrate-\(UUID().uuidString.prefix(8)).log")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let log = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = try binary(name)
+        process.arguments = ["migrate"]
+        process.environment = environment
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(60)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? log.close()
+        guard process.terminationStatus == 0 else {
+            let text = FileManager.default.contents(atPath: output.path).map { String(decoding: $0, as: UTF8.self) }
+            throw ServiceProcessError(
+                "\(name) migrate exited with status \(process.terminationStatus):\n\(text ?? "")")
+        }
     }
 
     public func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(httpPort)\(path)")! }

@@ -6,7 +6,7 @@ public enum TestSchema {
     public static func withPool<T>(
         _ prefix: String, logger: Logger, _ body: (PostgresPool, String) async throws -> T
     ) async throws -> T {
-        let url = try StackEnvironment.require("CONNECTAS_PG_URL")
+        let url = try StackEnvironment.require("CONNECTAS_PG_ADMIN_URL")
         let schema = StackEnvironment.uniqueName(prefix).replacingOccurrences(of: "-", with: "_")
         let admin = try PostgresPool(configuration: PostgresConfiguration(url: url, maxConnections: 1), logger: logger)
         try await admin.query("CREATE SCHEMA \(schema)")

@@ -74,7 +74,7 @@ struct Chaos: AsyncParsableCommand {
         let exited = chaos.exitedOnTheirOwn + (try await group.reviveAll())
 
         let postgres = try PostgresPool(
-            configuration: PostgresConfiguration(url: try require("CONNECTAS_PG_URL"), maxConnections: 1,
+            configuration: PostgresConfiguration(url: try require("CONNECTAS_PG_ADMIN_URL"), maxConnections: 1,
                 applicationName: "connectas-chaos"),
             logger: connection.logger)
         let auditPort = group.ports(of: "audit-writer")[0]

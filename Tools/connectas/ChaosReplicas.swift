@@ -58,14 +58,43 @@ final class ChaosReplicas: @unchecked Sendable {
                 throw CLIError("port \(replica.port) is in use (a replica of an earlier chaos run?): stop it or pass --base-port")
             }
         }
+        for service in Set(replicas.map(\.service)).sorted() { try await migrate(service) }
         for replica in replicas { try start(replica) }
         for replica in replicas { try await waitUntilReady(replica) }
+    }
+
+    /// The environment of `service`: its own database role (`CONNECTAS_PG_<SERVICE>_URL` of .stack/env), never the
+    /// owner's, which only `migrate` gets.
+    private func environment(of service: String) throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.merging(overrides) { _, new in new }
+        let variable = "CONNECTAS_PG_\(service.uppercased().replacingOccurrences(of: "-", with: "_"))_URL"
+        guard let url = environment[variable], !url.isEmpty else {
+            throw CLIError("\(variable) is not set: source .stack/env (scripts/stack start writes it)")
+        }
+        environment["CONNECTAS_PG_URL"] = url
+        environment["CONNECTAS_PG_OWNER_URL"] = nil
+        return environment
+    }
+
+    /// `service migrate`, as the owner role: what the replicas need of the schema, before any of them starts.
+    private func migrate(_ service: String) async throws {
+        var environment = try environment(of: service)
+        environment["CONNECTAS_PG_OWNER_URL"] = ProcessInfo.processInfo.environment["CONNECTAS_PG_OWNER_URL"]
+        let process = Process()
+        process.executableURL = binDirectory.appendingPathComponent(service)
+        process.arguments = ["migrate"]
+        process.environment = environment
+        try process.run()
+        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        guard process.terminationStatus == 0 else {
+            throw CLIError("\(service) migrate exited with status \(process.terminationStatus)")
+        }
     }
 
     func start(_ replica: Replica) throws {
         let process = Process()
         process.executableURL = binDirectory.appendingPathComponent(replica.service)
-        var environment = ProcessInfo.processInfo.environment.merging(overrides) { _, new in new }
+        var environment = try environment(of: replica.service)
         environment["CONNECTAS_HTTP_PORT"] = "\(replica.port)"
         environment["CONNECTAS_INSTANCE_ID"] = "\(replica.name)-\(UUID().uuidString.prefix(4))"
         process.environment = environment

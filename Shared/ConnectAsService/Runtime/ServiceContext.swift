@@ -50,8 +50,8 @@ public struct ServiceContext: Sendable {
         }
     }
 
-    /// Connects to PostgreSQL and Kafka and applies the runtime's and the service's migrations; fails fast, with
-    /// the server's address, when either cannot be reached.
+    /// Connects to PostgreSQL and Kafka and checks that the service's role is its own and its schema migrated
+    /// (``LeastPrivilegeCheck``); fails fast, with the server's address, when either cannot be reached.
     static func connect(
         configuration: ServiceConfiguration, migrations: [PostgresMigration], logger: Logger
     ) async throws -> ServiceContext {
@@ -63,7 +63,8 @@ public struct ServiceContext: Sendable {
             logger: logger)
         do {
             let name = configuration.service.rawValue
-            try await migrate(pool, service: name, schema: schema, migrations: migrations, logger: logger)
+            try await LeastPrivilegeCheck.require(
+                pool, service: configuration.service, schema: schema, migrations: migrations)
             let producer = try await KafkaProducer.connect(
                 configuration: KafkaProducerConfiguration(
                     bootstrapServers: configuration.kafkaBrokers,
