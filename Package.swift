@@ -77,7 +77,7 @@ let package = Package(
             ],
             path: "Services/SessionInjector", exclude: ["README.md"]),
         .target(
-            name: "AuditWriter", dependencies: ["ConnectAsService", crypto, hummingbird], path: "Services/AuditWriter"),
+            name: "AuditWriter", dependencies: ["ConnectAsService", crypto, hummingbird, configuration, lifecycle], path: "Services/AuditWriter"),
         .target(
             name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail", configuration],
             path: "Services/Notifier"),
@@ -100,8 +100,8 @@ let package = Package(
         .executableTarget(
             name: "connectas",
             dependencies: [
-                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPlatform", "ConnectAsSSH", "ConnectAsPostgres", crypto,
-                argumentParser, log,
+                "ConnectAsSchema", "ConnectAsKafka", "ConnectAsPlatform", "ConnectAsSSH", "ConnectAsPostgres", "AuditWriter",
+                crypto, argumentParser, log,
             ],
             path: "Tools/connectas"),
 

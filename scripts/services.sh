@@ -13,6 +13,10 @@ prepare_services() {
     [ -f "$service_dir/injector-secret.key" ] || head -c 32 /dev/urandom | base64 >"$service_dir/injector-secret.key"
     chmod 600 "$service_dir/injector-secret.key"
     export CONNECTAS_INJECTOR_SECRET_KEY_FILE=$service_dir/injector-secret.key
+    # audit-writer's Ed25519 key that signs the audit's checkpoints (`connectas audit verify` checks them).
+    [ -f "$service_dir/audit-checkpoint.key" ] || head -c 32 /dev/urandom | base64 >"$service_dir/audit-checkpoint.key"
+    chmod 600 "$service_dir/audit-checkpoint.key"
+    export CONNECTAS_AUDIT_CHECKPOINT_KEY_FILE=$service_dir/audit-checkpoint.key
     export CONNECTAS_INJECTOR_SSH_KEY_FILE=$CONNECTAS_SSH_KEY_ED25519
     # Locally the redeem endpoint is reached directly, not through the environment's reverse proxy, and the
     # stand-in's HTTP check plays Odoo's /web on another port of the same host (cookies ignore ports).

@@ -2,15 +2,15 @@ import Crypto
 import Foundation
 
 /// The hash chain over the audit records: each record's hash is SHA-256 of the previous record's hash followed by
-/// the record's canonical bytes, starting from 32 zero bytes. Changing, removing or inserting a record changes every
+/// the record's hashed bytes (``AuditRecord/hashedBytes``: every stored field), starting from 32 zero bytes. Changing, removing or inserting a record changes every
 /// hash after it, which ``AuditVerifier`` notices.
 enum AuditChain {
     static let genesis = Data(repeating: 0, count: 32)
 
-    static func hash(previous: Data, canonical: Data) -> Data {
+    static func hash(previous: Data, record: AuditRecord) -> Data {
         var hasher = SHA256()
         hasher.update(data: previous)
-        hasher.update(data: canonical)
+        hasher.update(data: record.hashedBytes)
         return Data(hasher.finalize())
     }
 }

@@ -55,7 +55,7 @@ struct AuditFacts: Sendable, Equatable {
         // Replies, platform state and dead letters do not belong on the events topic; if one arrives it is still
         // recorded, as it came, without these columns.
         case .sessionLinkReply, .requestDeniedReply, .requestFailedReply, .usersListReply, .revokeAcknowledged,
-            .endAcknowledged, .stateApplied, .orgState, .memberState, .environmentState, .deadLetter:
+            .endAcknowledged, .stateApplied, .orgState, .memberState, .environmentState, .deadLetter, .auditCheckpoint:
             break
         }
     }

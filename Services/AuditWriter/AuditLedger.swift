@@ -23,21 +23,23 @@ enum AuditLedger {
         let previousSeq: Int64 = try row.decode("seq")
         let previousHash: Data = try row.decode("hash")
         let seq = previousSeq + 1
-        let hash = AuditChain.hash(previous: previousHash, canonical: canonical)
-        let facts = AuditFacts(event)
+        let record = AuditRecord(
+            seq: seq, event: event, canonical: String(decoding: canonical, as: UTF8.self),
+            recordedAtMicros: AuditRecord.micros(Date()))
+        let hash = AuditChain.hash(previous: previousHash, record: record)
         try await connection.query(
             """
             INSERT INTO audit_events (
                 seq, event_id, event_type, event_time, source, subject, session_id, request_id, org_id,
-                environment_id, actor_id, actor_email, target_login, target_odoo_user_id, canonical, prev_hash, hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                environment_id, actor_id, actor_email, target_login, target_odoo_user_id, canonical, prev_hash, hash,
+                recorded_at, record_version)
+            VALUES ($1, $2, $3, $4::timestamptz, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                $18::timestamptz, $19)
             """,
-            seq, id.storableAsText, event.type.rawValue, event.attributes.time, event.attributes.source.storableAsText,
-            event.attributes.subject.storableAsText, facts.sessionID.storableAsText, facts.requestID.storableAsText,
-            facts.orgID.storableAsText, facts.environmentID.storableAsText,
-            facts.actor?.platformUserId.storableAsText, facts.actor?.email.storableAsText,
-            facts.targetLogin.storableAsText, facts.targetOdooUserID, String(decoding: canonical, as: UTF8.self),
-            previousHash, hash)
+            seq, record.eventID, record.eventType, AuditRecord.timestampText(micros: record.eventTimeMicros),
+            record.source, record.subject, record.sessionID, record.requestID, record.orgID, record.environmentID,
+            record.actorID, record.actorEmail, record.targetLogin, record.targetOdooUserID, record.canonical,
+            previousHash, hash, AuditRecord.timestampText(micros: record.recordedAtMicros), Int64(record.version))
         try await connection.query("UPDATE audit_chain_head SET seq = $1, hash = $2", seq, hash)
         return seq
     }

@@ -130,6 +130,27 @@ public enum AuditMigrations {
                 CREATE TRIGGER audit_chain_head_kept BEFORE DELETE OR TRUNCATE ON audit_chain_head
                     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change();
                 """),
+        PostgresMigration(
+            version: 3, name: "records hashed over every field; signed checkpoints of the chain",
+            sql: """
+                -- 1: the hash covers the canonical event alone (records appended before this migration);
+                -- 2: it covers every stored field (AuditRecord.hashedBytes).
+                ALTER TABLE audit_events ADD COLUMN record_version smallint NOT NULL DEFAULT 1
+                    CHECK (record_version IN (1, 2));
+                -- What audit-writer signed and published to connectas.audit.checkpoints; the topic, not this table,
+                -- is the anchor (an insider who can rewrite the records can rewrite this too).
+                CREATE TABLE audit_checkpoints (
+                    seq bigint PRIMARY KEY,
+                    head_hash bytea NOT NULL CHECK (octet_length(head_hash) = 32),
+                    signed_at text NOT NULL,
+                    key_id text NOT NULL,
+                    signature text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now()
+                );
+                CREATE TRIGGER audit_checkpoints_append_only
+                    BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_checkpoints
+                    FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change();
+                """),
     ]
 
     /// What audit-writer's own role may do (``DatabaseGrants``): the records are INSERT and SELECT only, the head
@@ -138,5 +159,6 @@ public enum AuditMigrations {
         "audit_events": [.select, .insert],
         "audit_chain_head": [.select, .update],
         "audit_sessions": [.select, .insert, .update],
+        "audit_checkpoints": [.select, .insert],
     ])
 }

@@ -10,14 +10,15 @@ import Hummingbird
 /// | `GET /v1/sessions/<session id>` | the session's view row and its records in order; 404 when unknown |
 /// | `GET /v1/requests/<request id>` | the view rows and records of one request (e.g. a denied initiation) |
 /// | `GET /v1/events?after=<seq>&limit=<n>` | records after `seq` (default 0), at most `n` (1–1000, default 100) |
-/// | `GET /v1/verify` | walks the hash chain: `intact`, the head, and the first broken link |
+/// | `GET /v1/verify` | walks the hash chain and the session view: `intact`, the head, and the first broken link |
+/// | `POST /v1/checkpoints` | signs and publishes a checkpoint of the head now (or returns the one it has) |
 ///
 /// No permission check yet: the port must only be reachable by operators (it binds to loopback by default). Later
 /// work adds the platform's audit queries, each naming the asking platform user and allowed only when platform
 /// state gives that user `env.impersonation.view_audit` (Owners only for the org-wide log), decided by the same
 /// rule code policy-service uses, plus filters and CSV / JSON Lines export.
 public enum AuditRoutes {
-    public static func register(on router: ServiceRouter, pool: PostgresPool) {
+    public static func register(on router: ServiceRouter, pool: PostgresPool, checkpoints: AuditCheckpoints) {
         router.get("v1/sessions/:id") { _, context -> Response in
             let id = try context.parameters.require("id")
             guard let body = try await AuditQueries.session(id, pool: pool) else {
@@ -35,11 +36,20 @@ public enum AuditRoutes {
             return json(try await AuditQueries.events(after: after, limit: Int(limit), pool: pool))
         }
         router.get("v1/verify") { _, _ -> Response in
-            let verification = try await AuditVerifier.verify(pool)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            return json(String(decoding: try encoder.encode(verification), as: UTF8.self))
+            json(try encoded(try await AuditVerifier.verify(pool)))
         }
+        router.post("v1/checkpoints") { _, _ -> Response in
+            guard let checkpoint = try await checkpoints.checkpoint() else {
+                throw HTTPError(.conflict, message: "the audit has no records yet: there is nothing to sign")
+            }
+            return json(try encoded(checkpoint))
+        }
+    }
+
+    private static func encoded(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     private static func json(_ body: String) -> Response {

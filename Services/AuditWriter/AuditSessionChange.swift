@@ -32,7 +32,7 @@ struct AuditSessionChange: Sendable {
     var failureCode: String?
 
     /// The change `event` makes to its session, or nil for events that do not touch the view (commands, the other
-    /// decisions, notifications: see ``AuditSessionView/markNotified(_:at:seq:on:)``).
+    /// decisions, notifications: see ``AuditSessionView/markNotified(_:at:seq:on:table:)``).
     static func from(_ event: DecodedEvent) -> AuditSessionChange? {
         let time = event.attributes.time
         switch event.message {

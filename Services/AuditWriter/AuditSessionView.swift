@@ -4,9 +4,12 @@ import Foundation
 
 /// Keeps `audit_sessions` in step with the records, in the same transaction as the record itself.
 enum AuditSessionView {
-    static func apply(_ event: DecodedEvent, seq: Int64, on connection: PostgresConnection) async throws {
+    /// `table` is `audit_sessions`, or the scratch copy ``AuditViewCheck`` rebuilds from the records.
+    static func apply(
+        _ event: DecodedEvent, seq: Int64, on connection: PostgresConnection, table: String = "audit_sessions"
+    ) async throws {
         if case .notificationSent(let sent) = event.message {
-            try await markNotified(sent.sessionId, at: event.attributes.time, seq: seq, on: connection)
+            try await markNotified(sent.sessionId, at: event.attributes.time, seq: seq, on: connection, table: table)
             return
         }
         guard let change = AuditSessionChange.from(event) else { return }
@@ -28,7 +31,7 @@ enum AuditSessionView {
         if change.sessionID != nil { parameters.append(change.isInitiation) }
         try await connection.query(
             """
-            INSERT INTO audit_sessions AS s (
+            INSERT INTO \(table) AS s (
                 session_id, request_id, org_id, environment_id, actor_id, actor_email, actor_role,
                 target_odoo_user_id, target_login, target_display_name, target_email, reason, client_ip, user_agent,
                 status, initiated_at, link_expires_at, session_expires_at, redeemed_at, browser_ip, ended_at,
@@ -72,12 +75,12 @@ enum AuditSessionView {
         """
 
     /// The impersonated user was told: the audit shows when (the first notification).
-    static func markNotified(_ sessionID: String, at time: Date, seq: Int64, on connection: PostgresConnection)
-        async throws
-    {
+    static func markNotified(
+        _ sessionID: String, at time: Date, seq: Int64, on connection: PostgresConnection, table: String
+    ) async throws {
         try await connection.query(
             """
-            UPDATE audit_sessions
+            UPDATE \(table)
             SET notified_at = COALESCE(notified_at, $2), last_event_seq = GREATEST(last_event_seq, $3),
                 updated_at = now()
             WHERE session_id = $1

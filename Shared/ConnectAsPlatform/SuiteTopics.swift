@@ -10,6 +10,8 @@ public enum SuiteTopics {
             (DefaultTopic.commands, [:]), (DefaultTopic.events, [:]), (DefaultTopic.replies, [:]),
             (DefaultTopic.deadLetters, [:]), (DefaultTopic.orgs, compacted), (DefaultTopic.members, compacted),
             (DefaultTopic.environments, compacted),
+            // Kept for ever: the checkpoints are the audit's anchor outside its database.
+            (DefaultTopic.auditCheckpoints, ["retention.ms": "-1"]),
         ]
         return topics.map { KafkaTopicSpecification(name: prefix + $0.0, partitions: partitions, config: $0.1) }
     }

@@ -67,6 +67,8 @@ final class SuiteHarness: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let key = directory.appendingPathComponent("injector-secret.key")
         try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedData().write(to: key)
+        let checkpointKey = directory.appendingPathComponent("audit-checkpoint.key")
+        try Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedData().write(to: checkpointKey)
         var ports: [String: Int] = [:]
         instances = Self.services.flatMap { service in
             (1...replicas).map { $0 == 1 ? service : "\(service)#\($0)" }
@@ -78,6 +80,7 @@ final class SuiteHarness: @unchecked Sendable {
                 "CONNECTAS_TOPICS_PREFIX": prefix,
                 "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
                 "CONNECTAS_INJECTOR_SECRET_KEY_FILE": key.path,
+                "CONNECTAS_AUDIT_CHECKPOINT_KEY_FILE": checkpointKey.path,
                 "CONNECTAS_INJECTOR_SSH_KEY_FILE": try StackEnvironment.require("CONNECTAS_SSH_KEY_ED25519"),
                 "CONNECTAS_INJECTOR_LINK_BASE_URL": "http://127.0.0.1:\(ports["session-injector"]!)",
                 "CONNECTAS_INJECTOR_REDIRECT_URL": "\(odooURL)/web",

@@ -52,6 +52,7 @@ struct HarnessTopics: Sendable {
     let producer: KafkaProducer
     var events: String { prefix + DefaultTopic.events }
     var deadLetters: String { prefix + DefaultTopic.deadLetters }
+    var checkpoints: String { prefix + DefaultTopic.auditCheckpoints }
 
     static func brokers() throws -> [String] {
         try StackEnvironment.require("CONNECTAS_KAFKA_BROKERS").split(separator: ",").map(String.init)
@@ -62,7 +63,8 @@ struct HarnessTopics: Sendable {
         let admin = try await KafkaAdmin.connect(
             configuration: KafkaAdminConfiguration(bootstrapServers: try brokers()), logger: harnessLogger)
         try await admin.createTopics(
-            [DefaultTopic.events, DefaultTopic.replies, DefaultTopic.commands, DefaultTopic.deadLetters].map {
+            [DefaultTopic.events, DefaultTopic.replies, DefaultTopic.commands, DefaultTopic.deadLetters,
+             DefaultTopic.auditCheckpoints].map {
                 KafkaTopicSpecification(name: prefix + $0, partitions: 3)
             })
         let producer = try await KafkaProducer.connect(
@@ -112,6 +114,18 @@ struct HarnessTopics: Sendable {
     }
 }
 
+/// One checkpoint key for every audit-writer the tests start (written once per test process).
+enum HarnessCheckpointKey {
+    static let raw: String = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+    static let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("audit-checkpoint-\(getpid()).key").path
+
+    static func file() throws -> String {
+        if !FileManager.default.fileExists(atPath: path) { try Data(raw.utf8).write(to: URL(fileURLWithPath: path)) }
+        return path
+    }
+}
+
 extension ServiceProcess {
     /// Starts `executable` on the harness's database and topic set, and waits until `/health` says it is ready
     /// (consumer assigned, database reachable).
@@ -125,9 +139,21 @@ extension ServiceProcess {
             "CONNECTAS_KAFKA_SESSION_TIMEOUT_SECONDS": "6",
             "CONNECTAS_TOPICS_PREFIX": topics.prefix,
             "CONNECTAS_INSTANCE_ID": "\(executable)-test-\(port)",
+            "CONNECTAS_AUDIT_CHECKPOINT_KEY_FILE": try HarnessCheckpointKey.file(),
         ]) { $1 }
         environment.merge(extra) { $1 }
         return try await start(executable, environment: environment, port: port)
+    }
+
+    func postJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
+        var request = URLRequest(url: url(path))
+        request.httpMethod = "POST"
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            throw HarnessFailure("POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode(T.self, from: data)
     }
 
     func getJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {

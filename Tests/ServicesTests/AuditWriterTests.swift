@@ -131,7 +131,7 @@ import Testing
             #expect(ended.events.count == 5)
             #expect(try await service.getJSON("/v1/verify", as: AuditVerificationAnswer.self).intact)
 
-            // The superuser the stack's services run as: the trigger refuses it all the same, even a statement
+            // A superuser (the stack's administrator): the trigger refuses it all the same, even a statement
             // that would touch no row.
             let superuser = database.pool
             let table = "audit_writer.audit_events"

@@ -8,7 +8,7 @@ import TestSupport
 @Suite(.serialized)
 struct DatabaseRolesTests {
     static let services = ["policy-service", "session-injector", "audit-writer", "notifier"]
-    static let auditTables = ["audit_events", "audit_chain_head", "audit_sessions"]
+    static let auditTables = ["audit_events", "audit_chain_head", "audit_sessions", "audit_checkpoints"]
 
     /// Each attempt on one audit table; whether audit-writer's own role is allowed it; and, for a statement that
     /// PostgreSQL lets through with a warning when it does nothing (GRANT without the grant option), the query that

@@ -37,6 +37,8 @@ public enum ConnectAsMessage: Sendable, Equatable {
     case environmentState(EnvironmentState)
     // Dead letters (`connectas.dlq`).
     case deadLetter(DeadLetter)
+    // The audit's signed checkpoints (`connectas.audit.checkpoints`).
+    case auditCheckpoint(AuditCheckpoint)
 }
 
 extension ConnectAsMessage {
@@ -51,6 +53,7 @@ extension ConnectAsMessage {
         RevokeAcknowledged.self, EndAcknowledged.self, StateApplied.self,
         OrgState.self, MemberState.self, EnvironmentState.self,
         DeadLetter.self,
+        AuditCheckpoint.self,
     ]
 
     public var payload: any MessagePayload {
@@ -85,6 +88,7 @@ extension ConnectAsMessage {
         case .memberState(let payload): payload
         case .environmentState(let payload): payload
         case .deadLetter(let payload): payload
+        case .auditCheckpoint(let payload): payload
         }
     }
 

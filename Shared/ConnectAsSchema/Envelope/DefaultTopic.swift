@@ -8,6 +8,8 @@ public enum DefaultTopic {
     public static let replies = "connectas.replies"
     /// Messages that could not be processed, each wrapped in a ``DeadLetter``.
     public static let deadLetters = "connectas.dlq"
+    /// audit-writer's signed checkpoints of the audit's hash chain (``AuditCheckpoint``), kept outside its database.
+    public static let auditCheckpoints = "connectas.audit.checkpoints"
     /// Compacted state topics the platform publishes.
     public static let orgs = "platform.orgs"
     public static let members = "platform.members"

@@ -9,6 +9,7 @@ public struct TopicNames: Sendable, Equatable {
     public var orgs = "platform.orgs"
     public var members = "platform.members"
     public var environments = "platform.environments"
+    public var auditCheckpoints = "connectas.audit.checkpoints"
 
     public init() {}
 
@@ -21,6 +22,7 @@ public struct TopicNames: Sendable, Equatable {
         orgs = prefix + orgs
         members = prefix + members
         environments = prefix + environments
+        auditCheckpoints = prefix + auditCheckpoints
     }
 
     init(reader: ConfigReader) throws {
@@ -47,5 +49,6 @@ public struct TopicNames: Sendable, Equatable {
         orgs = try name("orgs", orgs)
         members = try name("members", members)
         environments = try name("environments", environments)
+        auditCheckpoints = try name("auditCheckpoints", auditCheckpoints)
     }
 }

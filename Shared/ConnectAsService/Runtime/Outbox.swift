@@ -38,6 +38,7 @@ extension TopicNames {
         case DefaultTopic.deadLetters: deadLetters
         case DefaultTopic.orgs: orgs
         case DefaultTopic.members: members
+        case DefaultTopic.auditCheckpoints: auditCheckpoints
         case DefaultTopic.environments: environments
         default: defaultName
         }
