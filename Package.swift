@@ -63,13 +63,16 @@ let package = Package(
 
         .target(name: "ConnectAsPolicy", dependencies: ["ConnectAsSchema"], path: "Shared/ConnectAsPolicy"),
         .target(
+            name: "ConnectAsPlatformState", dependencies: ["ConnectAsPolicy", "ConnectAsPostgres", "ConnectAsSchema"],
+            path: "Shared/ConnectAsPlatformState"),
+        .target(
             name: "ConnectAsOdoo", dependencies: ["ConnectAsSSH", "ConnectAsSchema", log], path: "Shared/ConnectAsOdoo",
             resources: [.copy("Resources/connectas_shell.py")]),
         .target(name: "ConnectAsMail", dependencies: ["CCurl", "ConnectAsBlocking", log], path: "Shared/ConnectAsMail"),
 
         // The four services: a library with the logic (tested) and an executable with the composition point.
         .target(
-            name: "PolicyService", dependencies: ["ConnectAsService", "ConnectAsPolicy"],
+            name: "PolicyService", dependencies: ["ConnectAsService", "ConnectAsPolicy", "ConnectAsPlatformState"],
             path: "Services/PolicyService"),
         .target(
             name: "SessionInjector", dependencies: [
@@ -77,7 +80,11 @@ let package = Package(
             ],
             path: "Services/SessionInjector", exclude: ["README.md"]),
         .target(
-            name: "AuditWriter", dependencies: ["ConnectAsService", crypto, hummingbird, configuration, lifecycle], path: "Services/AuditWriter"),
+            name: "AuditWriter",
+            dependencies: [
+                "ConnectAsService", "ConnectAsPolicy", "ConnectAsPlatformState", crypto, hummingbird, configuration,
+                lifecycle,
+            ], path: "Services/AuditWriter"),
         .target(
             name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail", configuration],
             path: "Services/Notifier"),

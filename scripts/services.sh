@@ -17,6 +17,14 @@ prepare_services() {
     [ -f "$service_dir/audit-checkpoint.key" ] || head -c 32 /dev/urandom | base64 >"$service_dir/audit-checkpoint.key"
     chmod 600 "$service_dir/audit-checkpoint.key"
     export CONNECTAS_AUDIT_CHECKPOINT_KEY_FILE=$service_dir/audit-checkpoint.key
+    # The audit API's bearer tokens: the platform back end's, and the operators' (the CLI's).
+    local t
+    for t in platform operator; do
+        [ -f "$service_dir/audit-$t.token" ] || head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$service_dir/audit-$t.token"
+        chmod 600 "$service_dir/audit-$t.token"
+    done
+    export CONNECTAS_AUDIT_PLATFORM_TOKEN_FILE=$service_dir/audit-platform.token
+    export CONNECTAS_AUDIT_OPERATOR_TOKEN_FILE=$service_dir/audit-operator.token
     export CONNECTAS_INJECTOR_SSH_KEY_FILE=$CONNECTAS_SSH_KEY_ED25519
     # Locally the redeem endpoint is reached directly, not through the environment's reverse proxy, and the
     # stand-in's HTTP check plays Odoo's /web on another port of the same host (cookies ignore ports).

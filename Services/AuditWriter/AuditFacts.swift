@@ -52,6 +52,12 @@ struct AuditFacts: Sendable, Equatable {
             set(m.requestId, m.orgId, m.environmentId, m.sessionId, m.actor)
         case .notificationSent(let m):
             set(m.requestId, m.orgId, m.environmentId, m.sessionId, nil, m.recipient)
+        // Kept out of the session's own trail (reading it would add to it): found by org, environment, or asker.
+        case .auditQueried(let m):
+            requestID = m.queryId
+            orgID = m.orgId
+            environmentID = m.environmentId
+            actor = m.actor
         // Replies, platform state and dead letters do not belong on the events topic; if one arrives it is still
         // recorded, as it came, without these columns.
         case .sessionLinkReply, .requestDeniedReply, .requestFailedReply, .usersListReply, .revokeAcknowledged,

@@ -1,3 +1,4 @@
+import ConnectAsPlatformState
 import ConnectAsPostgres
 import ConnectAsService
 
@@ -151,6 +152,9 @@ public enum AuditMigrations {
                     BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_checkpoints
                     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_refuse_change();
                 """),
+        PostgresMigration(
+            version: 4, name: "audit-writer's own copy of platform state, for deciding who may read the audit",
+            sql: PlatformStateTables.sql),
     ]
 
     /// What audit-writer's own role may do (``DatabaseGrants``): the records are INSERT and SELECT only, the head

@@ -1,3 +1,4 @@
+import ConnectAsPlatformState
 import ConnectAsPolicy
 import ConnectAsPostgres
 import ConnectAsSchema

@@ -1,3 +1,4 @@
+import ConnectAsPlatformState
 import ConnectAsPolicy
 import ConnectAsSchema
 import ConnectAsService

@@ -1,3 +1,4 @@
+import ConnectAsPlatformState
 import ConnectAsPostgres
 import ConnectAsSchema
 import ConnectAsService

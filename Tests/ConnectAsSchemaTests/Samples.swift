@@ -140,6 +140,16 @@ enum Samples {
         service: "policy-service", failedAt: time,
         payloadSha256: "6e153708ea1302ccc480999bda6939c7aef6dd60531b7acfff00e81bde4986ab")
 
+    // The audit's own
+    static let auditCheckpoint = AuditCheckpoint(
+        seq: 4711, headHash: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+        signedAt: "2025-03-01T10:15:30.123Z", keyId: "5a1e3c0f9b7d2e41",
+        signature: "c2lnbmF0dXJlIG9mIHNpeHR5LWZvdXIgYnl0ZXMgLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLi4uLg==")
+    static let auditQueried = AuditQueried(
+        queryId: "qry-1", caller: .platform, platformUserId: "usr_42", actor: actor, orgId: "org-1",
+        environmentId: "env-1", sessionId: nil, query: "/v1/orgs/org-1/environments/env-1/sessions?status=ended",
+        allowed: false, denialCode: .permissionDenied, denialReason: "Missing permission env.impersonation.view_audit.")
+
     static let all: [ConnectAsMessage] = [
         .initiateSession(initiateSession), .endSession(endSession), .revokeSession(revokeSession),
         .listUsers(listUsers),
@@ -154,6 +164,7 @@ enum Samples {
         .revokeAcknowledged(revokeAcknowledged), .endAcknowledged(endAcknowledged),
         .orgState(orgState), .memberState(memberState), .environmentState(environmentState),
         .deadLetter(deadLetter),
+        .auditCheckpoint(auditCheckpoint), .auditQueried(auditQueried),
     ]
 }
 

@@ -26,5 +26,6 @@ struct WireFixture: Sendable, CustomTestStringConvertible {
         self.expected = expected
     }
 
-    static let all: [WireFixture] = commands + decisions + sessionEvents + replies + platformState + deadLetters
+    static let all: [WireFixture] =
+        commands + decisions + sessionEvents + replies + platformState + deadLetters + audit
 }

@@ -80,7 +80,7 @@ import TestSupport
     }
 
     static func json(_ url: String) async throws -> [String: Any] {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: url)!)
+        let (data, _) = try await URLSession.shared.data(for: AuditTokens.request(URL(string: url)!))
         return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     }
 
@@ -91,7 +91,7 @@ import TestSupport
         let url = URL(string: "\(harness.auditBase)/v1/requests/\(requestID)")!
         var last: (sessions: [[String: Any]], events: [[String: Any]]) = ([], [])
         for _ in 0..<100 {
-            if let (data, response) = try? await URLSession.shared.data(from: url),
+            if let (data, response) = try? await URLSession.shared.data(for: AuditTokens.request(url)),
                 (response as? HTTPURLResponse)?.statusCode == 200,
                 let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             {

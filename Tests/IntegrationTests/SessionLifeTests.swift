@@ -101,7 +101,7 @@ import TestSupport
         let url = URL(string: "\(harness.auditBase)/v1/sessions/\(session)")!
         var last: [String: Any] = [:]
         for _ in 0..<100 {
-            if let (data, response) = try? await URLSession.shared.data(from: url),
+            if let (data, response) = try? await URLSession.shared.data(for: AuditTokens.request(url)),
                 (response as? HTTPURLResponse)?.statusCode == 200,
                 let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             {

@@ -91,6 +91,7 @@ final class SuiteHarness: @unchecked Sendable {
                 "CONNECTAS_NOTIFIER_SMTP_TLS": "none",
                 "CONNECTAS_LOG_LEVEL": "debug",
             ], uniquingKeysWith: { $1 })
+        environment.merge(try AuditTokens.environment(), uniquingKeysWith: { $1 })
         environment.merge(extraEnvironment, uniquingKeysWith: { $1 })
         self.environment = environment
         logDirectory = directory

@@ -64,7 +64,7 @@ struct HarnessTopics: Sendable {
             configuration: KafkaAdminConfiguration(bootstrapServers: try brokers()), logger: harnessLogger)
         try await admin.createTopics(
             [DefaultTopic.events, DefaultTopic.replies, DefaultTopic.commands, DefaultTopic.deadLetters,
-             DefaultTopic.auditCheckpoints].map {
+             DefaultTopic.auditCheckpoints, DefaultTopic.orgs, DefaultTopic.members, DefaultTopic.environments].map {
                 KafkaTopicSpecification(name: prefix + $0, partitions: 3)
             })
         let producer = try await KafkaProducer.connect(
@@ -82,6 +82,14 @@ struct HarnessTopics: Sendable {
         try await producer.send(
             topic: events, key: Array(payload.partitionKey.utf8), value: Array(try EventCodec.encode(event)))
         return event
+    }
+
+    /// A platform-state record on its own topic, keyed as the platform keys it.
+    func publishState<Payload: MessagePayload>(_ payload: Payload) async throws {
+        let event = CloudEvent(payload, source: "/platform/tests", id: UUID().uuidString.lowercased(), time: Date())
+        try await producer.send(
+            topic: prefix + Payload.defaultTopic, key: Array(payload.partitionKey.utf8),
+            value: Array(try EventCodec.encode(event)))
     }
 
     /// Reads `topic` from the start in a group of its own until `predicate` holds for what was read.
@@ -141,14 +149,14 @@ extension ServiceProcess {
             "CONNECTAS_INSTANCE_ID": "\(executable)-test-\(port)",
             "CONNECTAS_AUDIT_CHECKPOINT_KEY_FILE": try HarnessCheckpointKey.file(),
         ]) { $1 }
+        environment.merge(try AuditTokens.environment()) { $1 }
         environment.merge(extra) { $1 }
         return try await start(executable, environment: environment, port: port)
     }
 
     func postJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
-        var request = URLRequest(url: url(path))
-        request.httpMethod = "POST"
-        let (data, response) = try await URLSession.shared.data(for: request)
+        let (data, response) = try await URLSession.shared.data(
+            for: AuditTokens.request(url(path), method: "POST"))
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else {
             throw HarnessFailure("POST \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
@@ -156,8 +164,9 @@ extension ServiceProcess {
         return try JSONDecoder().decode(T.self, from: data)
     }
 
+    /// As an operator (the operator token).
     func getJSON<T: Decodable>(_ path: String, as type: T.Type) async throws -> T {
-        let (status, data) = try await get(path)
+        let (status, data) = try await get(path, bearer: AuditTokens.operator)
         guard status == 200 else {
             throw HarnessFailure("GET \(path) answered \(status): \(String(decoding: data, as: UTF8.self))")
         }

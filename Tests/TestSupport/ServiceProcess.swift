@@ -119,8 +119,10 @@ public final class ServiceProcess: @unchecked Sendable {
     public func url(_ path: String) -> URL { URL(string: "http://127.0.0.1:\(httpPort)\(path)")! }
 
     /// GET on the service's HTTP port: the status and the body.
-    public func get(_ path: String) async throws -> (status: Int, body: Data) {
-        let (data, response) = try await URLSession.shared.data(from: url(path))
+    public func get(_ path: String, bearer: String? = nil) async throws -> (status: Int, body: Data) {
+        var request = URLRequest(url: url(path))
+        if let bearer { request.setValue("Bearer \(bearer)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
     }
 

@@ -222,7 +222,8 @@ struct ChaosInvariants {
     }
 
     private func chain() async throws -> Finding {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "\(auditBase)/v1/verify")!)
+        let (data, response) = try await URLSession.shared.data(
+            for: try AuditAddress.authorized(URL(string: "\(auditBase)/v1/verify")!, method: "GET"))
         let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
         let intact = (response as? HTTPURLResponse)?.statusCode == 200 && object["intact"] as? Bool == true
         return Finding(

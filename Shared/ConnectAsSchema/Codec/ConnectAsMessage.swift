@@ -39,6 +39,7 @@ public enum ConnectAsMessage: Sendable, Equatable {
     case deadLetter(DeadLetter)
     // The audit's signed checkpoints (`connectas.audit.checkpoints`).
     case auditCheckpoint(AuditCheckpoint)
+    case auditQueried(AuditQueried)
 }
 
 extension ConnectAsMessage {
@@ -53,7 +54,7 @@ extension ConnectAsMessage {
         RevokeAcknowledged.self, EndAcknowledged.self, StateApplied.self,
         OrgState.self, MemberState.self, EnvironmentState.self,
         DeadLetter.self,
-        AuditCheckpoint.self,
+        AuditCheckpoint.self, AuditQueried.self,
     ]
 
     public var payload: any MessagePayload {
@@ -89,6 +90,7 @@ extension ConnectAsMessage {
         case .environmentState(let payload): payload
         case .deadLetter(let payload): payload
         case .auditCheckpoint(let payload): payload
+        case .auditQueried(let payload): payload
         }
     }
 

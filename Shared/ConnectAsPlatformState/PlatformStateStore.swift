@@ -3,12 +3,17 @@ import ConnectAsPostgres
 import ConnectAsSchema
 import Foundation
 
-/// policy-service's copy of the compacted `platform.*` topics: the latest record per key, read by decisions in the
-/// same transaction that decides.
-struct PlatformStateStore {
-    let connection: PostgresConnection
+/// A service's own copy of the compacted `platform.*` topics, in its own schema (tables ``PlatformStateTables``):
+/// the latest record per key. policy-service reads it in the transaction that decides; audit-writer to decide who
+/// may read the audit, by the same rules (``ConnectAsPolicy``).
+public struct PlatformStateStore: Sendable {
+    public let connection: PostgresConnection
 
-    func upsert(_ org: OrgState, eventID: String) async throws {
+    public init(connection: PostgresConnection) {
+        self.connection = connection
+    }
+
+    public func upsert(_ org: OrgState, eventID: String) async throws {
         try await connection.query(
             """
             INSERT INTO orgs (org_id, plan, record, source_event_id) VALUES ($1, $2, $3, $4)
@@ -17,7 +22,7 @@ struct PlatformStateStore {
             """, org.orgId, org.plan.rawValue, try PostgresJSON(encoding: org), eventID)
     }
 
-    func upsert(_ member: MemberState, eventID: String) async throws {
+    public func upsert(_ member: MemberState, eventID: String) async throws {
         try await connection.query(
             """
             INSERT INTO members (member_key, org_id, platform_user_id, role, record, source_event_id)
@@ -29,7 +34,7 @@ struct PlatformStateStore {
             try PostgresJSON(encoding: member), eventID)
     }
 
-    func upsert(_ environment: EnvironmentState, eventID: String) async throws {
+    public func upsert(_ environment: EnvironmentState, eventID: String) async throws {
         try await connection.query(
             """
             INSERT INTO environments (environment_id, org_id, status, record, source_event_id)
@@ -41,7 +46,7 @@ struct PlatformStateStore {
     }
 
     /// Deletes the record a tombstone's key names; returns whether there was one.
-    func delete(_ kind: StateKind, key: String) async throws -> Bool {
+    public func delete(_ kind: StateKind, key: String) async throws -> Bool {
         let sql =
             switch kind {
             case .orgs: "DELETE FROM orgs WHERE org_id = $1"
@@ -52,7 +57,7 @@ struct PlatformStateStore {
     }
 
     /// What a decision about `actor` in `orgId` on `environmentId` may read.
-    func snapshot(orgId: String, actor platformUserId: String, environmentId: String) async throws -> PolicySnapshot {
+    public func snapshot(orgId: String, actor platformUserId: String, environmentId: String) async throws -> PolicySnapshot {
         let org = try await record(OrgState.self, "SELECT record FROM orgs WHERE org_id = $1", orgId)
         let member = try await record(
             MemberState.self, "SELECT record FROM members WHERE org_id = $1 AND platform_user_id = $2", orgId,
@@ -71,8 +76,39 @@ struct PlatformStateStore {
 }
 
 /// The three state topics, by the table that holds each.
-enum StateKind: String, Sendable {
+public enum StateKind: String, Sendable {
     case orgs
     case members
     case environments
+}
+
+/// The tables of ``PlatformStateStore``, for a service's migration (policy-service's first migration created the same).
+public enum PlatformStateTables {
+    public static let sql = """
+        CREATE TABLE orgs (
+            org_id text PRIMARY KEY,
+            plan text NOT NULL,
+            record jsonb NOT NULL,
+            source_event_id text NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        CREATE TABLE members (
+            member_key text PRIMARY KEY,
+            org_id text NOT NULL,
+            platform_user_id text NOT NULL,
+            role text NOT NULL,
+            record jsonb NOT NULL,
+            source_event_id text NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            UNIQUE (org_id, platform_user_id)
+        );
+        CREATE TABLE environments (
+            environment_id text PRIMARY KEY,
+            org_id text NOT NULL,
+            status text NOT NULL,
+            record jsonb NOT NULL,
+            source_event_id text NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        );
+        """
 }

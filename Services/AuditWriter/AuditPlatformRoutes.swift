@@ -1,0 +1,101 @@
+import ConnectAsPlatformState
+import ConnectAsPolicy
+import ConnectAsPostgres
+import ConnectAsSchema
+import ConnectAsService
+import Foundation
+import Hummingbird
+
+/// The platform's audit queries, each on behalf of the platform user named in `asUser` and decided by
+/// ``ViewAuditRule`` on audit-writer's own copy of platform state (never on a claim of the request):
+///
+/// | route | who may ask |
+/// |---|---|
+/// | `GET /v1/orgs/<org>/environments/<env>/sessions?asUser=…` | `env.impersonation.view_audit` on the environment |
+/// | `GET /v1/orgs/<org>/sessions?asUser=…` | an Owner holding it: the organisation's log across its environments |
+/// | `GET /v1/orgs/<org>/sessions/<session id>?asUser=…` | view_audit on the session's environment: its trail, with hashes |
+enum AuditPlatformRoutes {
+    static func register(on router: ServiceRouter, context: ServiceContext, access: AuditAccess, log: AuditQueryLog) {
+        let pool = context.pool
+        router.get("v1/orgs/:org/environments/:env/sessions") { request, route -> Response in
+            try access.require(.platform, for: request)
+            let org = try route.parameters.require("org")
+            let environment = try route.parameters.require("env")
+            try await authorize(request, org: org, scope: .environment(environment), pool: pool, log: log)
+            return AuditJSON.response(
+                try await AuditQueries.sessions(
+                    orgID: org, environmentID: environment, limit: try limit(request), pool: pool))
+        }
+        router.get("v1/orgs/:org/sessions") { request, route -> Response in
+            try access.require(.platform, for: request)
+            let org = try route.parameters.require("org")
+            try await authorize(request, org: org, scope: .org, pool: pool, log: log)
+            return AuditJSON.response(
+                try await AuditQueries.sessions(orgID: org, environmentID: nil, limit: try limit(request), pool: pool))
+        }
+        router.get("v1/orgs/:org/sessions/:session") { request, route -> Response in
+            try access.require(.platform, for: request)
+            let org = try route.parameters.require("org")
+            let session = try route.parameters.require("session")
+            let environment = try await pool.query(
+                "SELECT environment_id FROM audit_sessions WHERE session_id = $1 AND org_id = $2", session, org
+            ).first?.decode("environment_id", as: String.self)
+            guard let environment else {
+                try await log.record(
+                    queried(request, org: org, environment: nil, session: session, actor: nil, denial: nil))
+                throw HTTPError(.notFound, message: "no audited session with this id in this organization")
+            }
+            try await authorize(
+                request, org: org, scope: .environment(environment), session: session, pool: pool, log: log)
+            guard let body = try await AuditQueries.session(session, pool: pool) else {
+                throw HTTPError(.notFound, message: "no audited session with this id")
+            }
+            return AuditJSON.response(body)
+        }
+    }
+
+    /// Decides, records the query, and throws the refusal when there is one.
+    static func authorize(
+        _ request: Request, org: String, scope: ViewAuditRule.Scope, session: String? = nil, pool: PostgresPool,
+        log: AuditQueryLog
+    ) async throws {
+        let user = try asUser(request)
+        let environment: String? = if case .environment(let id) = scope { id } else { nil }
+        let state = try await pool.withConnection { connection in
+            try await PlatformStateStore(connection: connection).snapshot(
+                orgId: org, actor: user, environmentId: environment ?? "")
+        }
+        let denial = ViewAuditRule.decide(platformUserId: user, orgId: org, scope: scope, state: state).denial
+        let actor = state.member.map { PlatformActor(platformUserId: $0.platformUserId, email: $0.email) }
+        try await log.record(
+            queried(request, org: org, environment: environment, session: session, actor: actor, denial: denial))
+        if let denial { throw AuditRefusal(code: denial.code.rawValue, reason: denial.message) }
+    }
+
+    static func queried(
+        _ request: Request, org: String, environment: String?, session: String?, actor: PlatformActor?,
+        denial: Denial?
+    ) -> AuditQueried {
+        let user = request.uri.queryParameters.get("asUser")
+        return AuditQueried(
+            queryId: UUID().uuidString.lowercased(), caller: .platform, platformUserId: user, actor: actor,
+            orgId: org, environmentId: environment, sessionId: session, query: AuditQueryLog.query(of: request),
+            allowed: denial == nil && actor != nil, denialCode: denial?.code,
+            denialReason: denial?.message ?? (actor == nil ? "no such session in this organization" : nil))
+    }
+
+    static func asUser(_ request: Request) throws -> String {
+        guard let user = request.uri.queryParameters.get("asUser"), !user.isEmpty, user.count <= 200 else {
+            throw HTTPError(.badRequest, message: "asUser must name the platform user the query is asked for")
+        }
+        return user
+    }
+
+    static func limit(_ request: Request) throws -> Int {
+        guard let text = request.uri.queryParameters.get("limit") else { return 100 }
+        guard let limit = Int(text), (1...1000).contains(limit) else {
+            throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 1000")
+        }
+        return limit
+    }
+}
