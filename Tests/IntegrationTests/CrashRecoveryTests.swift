@@ -90,7 +90,7 @@ import TestSupport
     {
         let url = URL(string: "\(harness.auditBase)/v1/requests/\(requestID)")!
         var last: (sessions: [[String: Any]], events: [[String: Any]]) = ([], [])
-        for _ in 0..<100 {
+        for _ in 0..<300 {
             if let (data, response) = try? await URLSession.shared.data(for: AuditTokens.request(url)),
                 (response as? HTTPURLResponse)?.statusCode == 200,
                 let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -102,7 +102,7 @@ import TestSupport
         }
         // A moment more, so a duplicate that was on its way would be there too.
         try await Task.sleep(for: .seconds(1))
-        if let (data, _) = try? await URLSession.shared.data(from: url),
+        if let (data, _) = try? await URLSession.shared.data(for: AuditTokens.request(url)),
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
         {
             last = (object["sessions"] as? [[String: Any]] ?? [], object["events"] as? [[String: Any]] ?? [])

@@ -100,7 +100,7 @@ import TestSupport
     ) async throws -> [String: Any] {
         let url = URL(string: "\(harness.auditBase)/v1/sessions/\(session)")!
         var last: [String: Any] = [:]
-        for _ in 0..<100 {
+        for _ in 0..<300 {  // up to a minute: a restarted service first waits out its old member's session
             if let (data, response) = try? await URLSession.shared.data(for: AuditTokens.request(url)),
                 (response as? HTTPURLResponse)?.statusCode == 200,
                 let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]

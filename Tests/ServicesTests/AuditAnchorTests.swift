@@ -65,6 +65,7 @@ struct AuditAnchorTests {
 
             // The last records go, and the head is moved back to the one before.
             try await database.pool.transaction(isolation: .readCommitted) { connection in
+                try await connection.query("LOCK TABLE audit_writer.audit_chain_head IN EXCLUSIVE MODE")
                 try await connection.query("SET LOCAL session_replication_role = replica")
                 try await connection.query("DELETE FROM audit_writer.audit_events WHERE seq > 2")
                 try await connection.query(
@@ -129,6 +130,8 @@ struct AuditAnchorTests {
     /// and the head, exactly as audit-writer would have.
     func rewrite(_ database: HarnessDatabase, eventID: String, replacing old: String, with new: String) async throws {
         try await database.pool.transaction(isolation: .readCommitted) { connection in
+            // Appends wait behind the head: the insider rewrites a chain that stands still.
+            try await connection.query("LOCK TABLE audit_writer.audit_chain_head IN EXCLUSIVE MODE")
             try await connection.query("SET LOCAL session_replication_role = replica")
             let seq = try await connection.query(
                 "SELECT seq FROM audit_writer.audit_events WHERE event_id = $1", eventID
