@@ -13,6 +13,8 @@ import Hummingbird
 /// |---|---|
 /// | `GET /v1/orgs/<org>/environments/<env>/sessions?asUser=…` | `env.impersonation.view_audit` on the environment |
 /// | `GET /v1/orgs/<org>/sessions?asUser=…` | an Owner holding it: the organisation's log across its environments |
+///
+/// Both lists take the filters, paging and export formats of ``AuditSessionFilter``.
 /// | `GET /v1/orgs/<org>/sessions/<session id>?asUser=…` | view_audit on the session's environment: its trail, with hashes |
 enum AuditPlatformRoutes {
     static func register(on router: ServiceRouter, context: ServiceContext, access: AuditAccess, log: AuditQueryLog) {
@@ -21,17 +23,17 @@ enum AuditPlatformRoutes {
             try access.require(.platform, for: request)
             let org = try route.parameters.require("org")
             let environment = try route.parameters.require("env")
+            let filter = try AuditSessionFilter(
+                orgID: org, environmentID: environment, parameters: parameters(request))
             try await authorize(request, org: org, scope: .environment(environment), pool: pool, log: log)
-            return AuditJSON.response(
-                try await AuditQueries.sessions(
-                    orgID: org, environmentID: environment, limit: try limit(request), pool: pool))
+            return try await AuditSessionLog.response(filter, pool: pool)
         }
         router.get("v1/orgs/:org/sessions") { request, route -> Response in
             try access.require(.platform, for: request)
             let org = try route.parameters.require("org")
+            let filter = try AuditSessionFilter(orgID: org, environmentID: nil, parameters: parameters(request))
             try await authorize(request, org: org, scope: .org, pool: pool, log: log)
-            return AuditJSON.response(
-                try await AuditQueries.sessions(orgID: org, environmentID: nil, limit: try limit(request), pool: pool))
+            return try await AuditSessionLog.response(filter, pool: pool)
         }
         router.get("v1/orgs/:org/sessions/:session") { request, route -> Response in
             try access.require(.platform, for: request)
@@ -91,11 +93,10 @@ enum AuditPlatformRoutes {
         return user
     }
 
-    static func limit(_ request: Request) throws -> Int {
-        guard let text = request.uri.queryParameters.get("limit") else { return 100 }
-        guard let limit = Int(text), (1...1000).contains(limit) else {
-            throw HTTPError(.badRequest, message: "limit must be a whole number from 1 to 1000")
-        }
-        return limit
+    /// The query string as names and values (the last of a repeated name).
+    static func parameters(_ request: Request) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for (name, value) in request.uri.queryParameters { parameters[String(name)] = String(value) }
+        return parameters
     }
 }

@@ -78,17 +78,4 @@ enum AuditQueries {
             """, after, limit
         ).scalar(as: String.self)
     }
-
-    /// `{"sessions": […]}`: an organisation's sessions, or one environment's, newest first (by initiation).
-    static func sessions(orgID: String, environmentID: String?, limit: Int, pool: PostgresPool) async throws -> String {
-        try await pool.query(
-            """
-            SELECT json_build_object('sessions', COALESCE(json_agg(page.row ORDER BY page.initiated_at DESC, page.id DESC),
-                '[]'::json))::text
-            FROM (SELECT s.id, s.initiated_at, \(sessionJSON) AS row FROM audit_sessions s
-                  WHERE s.org_id = $1 AND ($2::text IS NULL OR s.environment_id = $2)
-                  ORDER BY s.initiated_at DESC NULLS LAST, s.id DESC LIMIT $3) page
-            """, orgID, environmentID, limit
-        ).scalar(as: String.self)
-    }
 }

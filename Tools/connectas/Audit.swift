@@ -10,7 +10,7 @@ import Foundation
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read and check the audit.",
-        subcommands: [AuditSession.self, AuditVerify.self, AuditCheckpoint.self, AuditPublicKey.self],
+        subcommands: [AuditSession.self, AuditSessions.self, AuditVerify.self, AuditCheckpoint.self, AuditPublicKey.self],
         defaultSubcommand: AuditSession.self)
 }
 
