@@ -56,7 +56,9 @@ start_services() {
             || { cat "$service_dir/$s-migrate.log"; die "$s migrate failed"; }
     done
     for s in "${services[@]}"; do
-        env -u CONNECTAS_PG_OWNER_URL CONNECTAS_PG_URL="$(service_pg_url "$s")" \
+        env -u CONNECTAS_PG_OWNER_URL -u CONNECTAS_PG_ADMIN_URL -u CONNECTAS_PG_AUDITOR_URL \
+            -u CONNECTAS_PG_POLICY_SERVICE_URL -u CONNECTAS_PG_SESSION_INJECTOR_URL -u CONNECTAS_PG_AUDIT_WRITER_URL \
+            -u CONNECTAS_PG_NOTIFIER_URL CONNECTAS_PG_URL="$(service_pg_url "$s")" \
             CONNECTAS_HTTP_PORT=${service_ports[$s]} "$bin/$s" >"$service_dir/$s.log" 2>&1 &
         service_pids+=($!)
     done

@@ -155,6 +155,11 @@ public enum AuditMigrations {
         PostgresMigration(
             version: 4, name: "audit-writer's own copy of platform state, for deciding who may read the audit",
             sql: PlatformStateTables.sql),
+        PostgresMigration(
+            version: 5, name: "the head trigger finds the records in this schema only, never in pg_temp",
+            sql: """
+                ALTER FUNCTION audit_chain_head_follow() SET search_path = audit_writer, pg_temp;
+                """),
     ]
 
     /// What audit-writer's own role may do (``DatabaseGrants``): the records are INSERT and SELECT only, the head

@@ -21,8 +21,8 @@ enum AuditPlatformRoutes {
         let pool = context.pool
         router.get("v1/orgs/:org/environments/:env/sessions") { request, route -> Response in
             try access.require(.platform, for: request)
-            let org = try route.parameters.require("org")
-            let environment = try route.parameters.require("env")
+            let org = try id(route.parameters.require("org"), "org")
+            let environment = try id(route.parameters.require("env"), "env")
             let filter = try AuditSessionFilter(
                 orgID: org, environmentID: environment, parameters: parameters(request))
             try await authorize(request, org: org, scope: .environment(environment), pool: pool, log: log)
@@ -30,15 +30,17 @@ enum AuditPlatformRoutes {
         }
         router.get("v1/orgs/:org/sessions") { request, route -> Response in
             try access.require(.platform, for: request)
-            let org = try route.parameters.require("org")
+            let org = try id(route.parameters.require("org"), "org")
             let filter = try AuditSessionFilter(orgID: org, environmentID: nil, parameters: parameters(request))
-            try await authorize(request, org: org, scope: .org, pool: pool, log: log)
+            try await authorize(
+                request, org: org, scope: .org, recordedEnvironment: filter.environmentID, pool: pool, log: log)
             return try await AuditSessionLog.response(filter, pool: pool)
         }
         router.get("v1/orgs/:org/sessions/:session") { request, route -> Response in
             try access.require(.platform, for: request)
-            let org = try route.parameters.require("org")
-            let session = try route.parameters.require("session")
+            let org = try id(route.parameters.require("org"), "org")
+            let session = try id(route.parameters.require("session"), "session")
+            _ = try asUser(request)
             let environment = try await pool.query(
                 "SELECT environment_id FROM audit_sessions WHERE session_id = $1 AND org_id = $2", session, org
             ).first?.decode("environment_id", as: String.self)
@@ -49,7 +51,7 @@ enum AuditPlatformRoutes {
             }
             try await authorize(
                 request, org: org, scope: .environment(environment), session: session, pool: pool, log: log)
-            guard let body = try await AuditQueries.session(session, pool: pool) else {
+            guard let body = try await AuditQueries.session(session, orgID: org, pool: pool) else {
                 throw HTTPError(.notFound, message: "no audited session with this id")
             }
             return AuditJSON.response(body)
@@ -58,8 +60,8 @@ enum AuditPlatformRoutes {
 
     /// Decides, records the query, and throws the refusal when there is one.
     static func authorize(
-        _ request: Request, org: String, scope: ViewAuditRule.Scope, session: String? = nil, pool: PostgresPool,
-        log: AuditQueryLog
+        _ request: Request, org: String, scope: ViewAuditRule.Scope, session: String? = nil,
+        recordedEnvironment: String? = nil, pool: PostgresPool, log: AuditQueryLog
     ) async throws {
         let user = try asUser(request)
         let environment: String? = if case .environment(let id) = scope { id } else { nil }
@@ -70,7 +72,9 @@ enum AuditPlatformRoutes {
         let denial = ViewAuditRule.decide(platformUserId: user, orgId: org, scope: scope, state: state).denial
         let actor = state.member.map { PlatformActor(platformUserId: $0.platformUserId, email: $0.email) }
         try await log.record(
-            queried(request, org: org, environment: environment, session: session, actor: actor, denial: denial))
+            queried(
+                request, org: org, environment: environment ?? recordedEnvironment, session: session, actor: actor,
+                denial: denial))
         if let denial { throw AuditRefusal(code: denial.code.rawValue, reason: denial.message) }
     }
 
@@ -86,11 +90,21 @@ enum AuditPlatformRoutes {
             denialReason: denial?.message ?? (actor == nil ? "no such session in this organization" : nil))
     }
 
+    /// The asking user, an id as the contract writes ids: what the query's own record can carry.
     static func asUser(_ request: Request) throws -> String {
-        guard let user = request.uri.queryParameters.get("asUser"), !user.isEmpty, user.count <= 200 else {
-            throw HTTPError(.badRequest, message: "asUser must name the platform user the query is asked for")
+        guard let value = request.uri.queryParameters.get("asUser"), FieldRules.isID(String(value)) else {
+            throw HTTPError(
+                .badRequest, message: "asUser must name the platform user the query is asked for (an id: \(FieldRules.idPattern))")
         }
-        return user
+        return String(value)
+    }
+
+    /// A path segment that names an org, environment or session: an id, or 400 before anything is recorded.
+    static func id(_ value: String, _ name: String) throws -> String {
+        guard FieldRules.isID(value) else {
+            throw HTTPError(.badRequest, message: "\(name) must be an id (\(FieldRules.idPattern))")
+        }
+        return value
     }
 
     /// The query string as names and values (the last of a repeated name).

@@ -34,18 +34,20 @@ enum AuditQueries {
             'updatedAt', audit_rfc3339(s.updated_at))
         """
 
-    /// `{"session": …, "events": […]}` for a session id, or nil when the view has no such session.
-    static func session(_ sessionID: String, pool: PostgresPool) async throws -> String? {
+    /// `{"session": …, "events": […]}` for a session id, or nil when the view has no such session. With `orgID`
+    /// (the platform's question), only that org's session and its own records: another org's command naming the
+    /// same session id (refused) stays out of it.
+    static func session(_ sessionID: String, orgID: String? = nil, pool: PostgresPool) async throws -> String? {
         let rows = try await pool.query(
             """
             SELECT json_build_object(
                 'session', \(sessionJSON),
                 'events', COALESCE(
                     (SELECT json_agg(\(eventJSON) ORDER BY e.seq) FROM audit_events e
-                     WHERE e.session_id = s.session_id),
+                     WHERE e.session_id = s.session_id AND ($2::text IS NULL OR e.org_id = s.org_id)),
                     '[]'::json))::text
-            FROM audit_sessions s WHERE s.session_id = $1
-            """, sessionID)
+            FROM audit_sessions s WHERE s.session_id = $1 AND ($2::text IS NULL OR s.org_id = $2)
+            """, sessionID, orgID)
         return try rows.first?.decode(0, as: String.self)
     }
 

@@ -115,6 +115,7 @@ struct AuditRecord: Sendable, Equatable {
 
     /// A timestamp PostgreSQL reads back to exactly `micros` (`$n::timestamptz`).
     static func timestampText(micros: Int64) -> String {
+        let micros = min(max(micros, -62_135_596_800_000_000), 253_402_300_799_999_999)
         let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         let fraction = micros - seconds * 1_000_000
         var time = time_t(seconds)

@@ -101,7 +101,10 @@ struct AuditSessionFilter: Sendable, Equatable {
         while base64.count % 4 != 0 { base64 += "=" }
         guard text.count <= 64, let data = Data(base64Encoded: base64) else { return nil }
         let parts = String(decoding: data, as: UTF8.self).split(separator: ".")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
+        // Years 1 to 9999 only: the time is written back as a timestamp, and an extreme one must not overflow.
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]),
+            (-62_135_596_800_000_000...253_402_300_799_999_999).contains(micros), id >= 0
+        else { return nil }
         return (micros, id)
     }
 

@@ -70,6 +70,7 @@ public enum AuditVerifier {
         var hashes: [Int64: Data] = [:]
         var expectedSeq: Int64 = 1
         var previousHash = AuditChain.genesis
+        var newestVersion: Int16 = 1
         // Every record, not only those up to the head: a record above the head is one appended behind its back.
         while true {
             let rows = try await pool.query(
@@ -88,6 +89,10 @@ public enum AuditVerifier {
                 guard record.seq <= headSeq else {
                     return broken(record.seq, record.eventID, "the record is above the chain head (\(headSeq))")
                 }
+                guard record.version >= newestVersion else {
+                    return broken(record.seq, record.eventID, "its format is older than an earlier record's")
+                }
+                newestVersion = record.version
                 guard try row.decode("prev_hash", as: Data.self) == previousHash else {
                     return broken(record.seq, record.eventID, "its link does not match the previous record's hash")
                 }

@@ -71,8 +71,11 @@ final class ChaosReplicas: @unchecked Sendable {
         guard let url = environment[variable], !url.isEmpty else {
             throw CLIError("\(variable) is not set: source .stack/env (scripts/stack start writes it)")
         }
+        // Nothing but its own role: not the owner's, the administrator's or another service's URL.
+        for name in environment.keys where name.hasPrefix("CONNECTAS_PG_") && name.hasSuffix("_URL") {
+            environment[name] = nil
+        }
         environment["CONNECTAS_PG_URL"] = url
-        environment["CONNECTAS_PG_OWNER_URL"] = nil
         return environment
     }
 

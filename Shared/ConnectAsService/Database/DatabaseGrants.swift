@@ -1,3 +1,5 @@
+import ConnectAsPostgres
+
 /// What a service's own database role may do to the tables of its schema: ``defaultPrivileges`` on every table the
 /// migrations created, except the ones ``tables`` names, which get exactly what is listed there. The role never owns
 /// a table, so it can neither ALTER nor DROP one, disable a trigger, TRUNCATE, or grant anything on.
@@ -27,6 +29,9 @@ public struct DatabaseGrants: Sendable, Equatable {
             "REVOKE ALL ON ALL SEQUENCES IN SCHEMA \(s) FROM \(r)",
             "GRANT USAGE ON ALL SEQUENCES IN SCHEMA \(s) TO \(r)",
         ]
+        // The record of applied migrations is read at start (``LeastPrivilegeCheck``), never written by the service.
+        var tables = tables
+        tables[PostgresMigrator.table] = tables[PostgresMigrator.table] ?? [.select]
         for (table, privileges) in tables.sorted(by: { $0.key < $1.key }) {
             let t = "\(s).\(quoted(table))"
             sql.append("REVOKE ALL ON \(t) FROM \(r)")

@@ -1,7 +1,8 @@
 import ConnectAsPostgres
 
-/// What a service checks at start about the role it logs in as, before it touches anything: not a superuser, not
-/// able to act as the owner of its schema or of any table in it (directly or through a role it belongs to), and
+/// What a service checks at start about the role it logs in as, before it touches anything: not a superuser nor
+/// CREATEROLE, not able to become the owner of its schema or of any table in it (a member of that role, even
+/// NOINHERIT, can SET ROLE to it), no CREATE on the schema, and
 /// the schema migrated to what this release needs (by `<service> migrate`, as the owner role).
 enum LeastPrivilegeCheck {
     static func require(
@@ -10,10 +11,11 @@ enum LeastPrivilegeCheck {
         let migrate = "run `\(service.rawValue) migrate` with CONNECTAS_PG_OWNER_URL set (README, \"Database roles\")"
         let role = try await pool.query(
             """
-            SELECT current_user::text, r.rolsuper, r.rolbypassrls,
-                   (SELECT pg_has_role(r.oid, n.nspowner, 'USAGE') FROM pg_namespace n WHERE n.nspname = $1),
+            SELECT current_user::text, r.rolsuper OR r.rolcreaterole, r.rolbypassrls,
+                   (SELECT pg_has_role(r.oid, n.nspowner, 'MEMBER') OR has_schema_privilege(r.oid, n.oid, 'CREATE')
+                    FROM pg_namespace n WHERE n.nspname = $1),
                    (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-                    WHERE n.nspname = $1 AND pg_has_role(r.oid, c.relowner, 'USAGE'))
+                    WHERE n.nspname = $1 AND pg_has_role(r.oid, c.relowner, 'MEMBER'))
             FROM pg_roles r WHERE r.rolname = current_user
             """, schema)
         guard let row = role.first else { return }
@@ -22,7 +24,8 @@ enum LeastPrivilegeCheck {
             + "nothing, and \(migrate)"
         if try row.decode(1, as: Bool.self) || row.decode(2, as: Bool.self) {
             throw ConfigurationError(
-                key: "connectas.pg.url", problem: "logs in as \(name), a superuser (or one that bypasses row security)",
+                key: "connectas.pg.url",
+                problem: "logs in as \(name), a superuser (or one that may create roles or bypasses row security)",
                 fix: fix)
         }
         guard let ownsSchema = try row.decode(3, as: Bool?.self) else {
@@ -32,7 +35,7 @@ enum LeastPrivilegeCheck {
         let ownedTables = try row.decode(4, as: Int64.self)
         if ownsSchema || ownedTables > 0 {
             throw ConfigurationError(
-                key: "connectas.pg.url", problem: "logs in as \(name), which owns the schema \(schema) or its tables",
+                key: "connectas.pg.url", problem: "logs in as \(name), which owns (or may create in) the schema \(schema) or owns its tables",
                 fix: fix)
         }
         let applied: PostgresRows

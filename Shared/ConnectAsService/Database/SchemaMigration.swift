@@ -61,8 +61,12 @@ public struct SchemaMigration: Sendable {
             }
             try await ServiceContext.migrate(
                 owner, service: service.rawValue, schema: schema, migrations: migrations, logger: logger)
-            for statement in grants.statements(schema: schema, role: role, readers: readers) {
-                try await owner.query(statement)
+            // One transaction: a running replica never sees its rights revoked half-way, nor a right granted a
+            // moment before the per-table exceptions take it back.
+            try await owner.transaction(isolation: .readCommitted) { connection in
+                for statement in grants.statements(schema: schema, role: role, readers: readers) {
+                    try await connection.query(statement)
+                }
             }
             logger.info("migrated and granted", metadata: ["schema": "\(schema)", "role": "\(role)"])
         } catch {
