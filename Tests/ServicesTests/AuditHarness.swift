@@ -128,8 +128,13 @@ enum HarnessCheckpointKey {
     static let path = FileManager.default.temporaryDirectory
         .appendingPathComponent("audit-checkpoint-\(getpid()).key").path
 
+    /// Written once, atomically: tests in parallel must never read it half-written.
     static func file() throws -> String {
-        if !FileManager.default.fileExists(atPath: path) { try Data(raw.utf8).write(to: URL(fileURLWithPath: path)) }
+        try written.get()
+    }
+
+    private static let written: Result<String, any Error> = Result {
+        try Data(raw.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
         return path
     }
 }

@@ -12,13 +12,18 @@ public enum AuditTokens {
 
     static let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-tokens-\(getpid())")
 
-    /// What an audit-writer needs to know them.
+    /// What an audit-writer needs to know them. The files are written once per test process, atomically: tests run
+    /// in parallel, and an audit-writer reading a file another test is rewriting would find it empty.
     public static func environment() throws -> [String: String] {
+        try files.get()
+    }
+
+    private static let files: Result<[String: String], any Error> = Result {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let platformFile = directory.appendingPathComponent("platform.token")
         let operatorFile = directory.appendingPathComponent("operator.token")
-        try Data(platform.utf8).write(to: platformFile)
-        try Data(`operator`.utf8).write(to: operatorFile)
+        try Data(platform.utf8).write(to: platformFile, options: .atomic)
+        try Data(`operator`.utf8).write(to: operatorFile, options: .atomic)
         return [
             "CONNECTAS_AUDIT_PLATFORM_TOKEN_FILE": platformFile.path,
             "CONNECTAS_AUDIT_OPERATOR_TOKEN_FILE": operatorFile.path,
