@@ -108,7 +108,7 @@ struct DatabaseRolesTests {
     @Test func aServiceRefusesToRunAsTheOwnerOrASuperuser() async throws {
         try await withMigratedDatabase { database in
             for (url, expected) in [
-                (try StackDatabase.ownerURL(database: database), "owns the schema audit_writer"),
+                (try StackDatabase.ownerURL(database: database), "the schema audit_writer"),
                 (try StackDatabase.adminURL(database: database), "a superuser"),
             ] {
                 let error = await #expect(throws: ServiceProcessError.self) {
