@@ -75,10 +75,7 @@ public enum AuditVerifier {
         while true {
             let rows = try await pool.query(
                 """
-                SELECT seq, event_id, event_type, (extract(epoch FROM event_time) * 1000000)::bigint AS event_time,
-                    source, subject, session_id, request_id, org_id, environment_id, actor_id, actor_email,
-                    target_login, target_odoo_user_id, canonical, prev_hash, hash,
-                    (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_at, record_version
+                SELECT \(storedColumns)
                 FROM audit_events WHERE seq >= $1 ORDER BY seq LIMIT $2
                 """, expectedSeq, batchSize)
             for row in rows {
@@ -150,7 +147,14 @@ public enum AuditVerifier {
         return result
     }
 
-    private static func storedRecord(_ row: PostgresRow) throws -> AuditRecord {
+    /// The columns ``storedRecord(_:)`` reads, times as exact microseconds.
+    static let storedColumns = """
+        seq, event_id, event_type, (extract(epoch FROM event_time) * 1000000)::bigint AS event_time, source, subject,
+        session_id, request_id, org_id, environment_id, actor_id, actor_email, target_login, target_odoo_user_id,
+        canonical, prev_hash, hash, (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_at, record_version
+        """
+
+    static func storedRecord(_ row: PostgresRow) throws -> AuditRecord {
         AuditRecord(
             seq: try row.decode("seq"), eventID: try row.decode("event_id"), eventType: try row.decode("event_type"),
             eventTimeMicros: try row.decode("event_time"), source: try row.decode("source"),

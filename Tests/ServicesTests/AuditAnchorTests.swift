@@ -140,26 +140,10 @@ struct AuditAnchorTests {
                 "SELECT seq FROM audit_writer.audit_events WHERE event_id = $1", eventID
             ).scalar(as: Int64.self)
             let rows = try await connection.query(
-                """
-                SELECT seq, event_id, event_type, (extract(epoch FROM event_time) * 1000000)::bigint AS event_time,
-                    source, subject, session_id, request_id, org_id, environment_id, actor_id, actor_email,
-                    target_login, target_odoo_user_id, canonical, prev_hash,
-                    (extract(epoch FROM recorded_at) * 1000000)::bigint AS recorded_at, record_version
-                FROM audit_writer.audit_events ORDER BY seq
-                """)
+                "SELECT \(AuditVerifier.storedColumns) FROM audit_writer.audit_events ORDER BY seq")
             var previous = AuditChain.genesis
             for row in rows {
-                var record = AuditWriter.AuditRecord(
-                    seq: try row.decode("seq"), eventID: try row.decode("event_id"),
-                    eventType: try row.decode("event_type"), eventTimeMicros: try row.decode("event_time"),
-                    source: try row.decode("source"), subject: try row.decode("subject"),
-                    sessionID: try row.decode("session_id"), requestID: try row.decode("request_id"),
-                    orgID: try row.decode("org_id"), environmentID: try row.decode("environment_id"),
-                    actorID: try row.decode("actor_id"), actorEmail: try row.decode("actor_email"),
-                    targetLogin: try row.decode("target_login"),
-                    targetOdooUserID: try row.decode("target_odoo_user_id"), canonical: try row.decode("canonical"),
-                    recordedAtMicros: try row.decode("recorded_at"),
-                    version: Int16(try row.decode("record_version", as: Int64.self)))
+                var record = try AuditVerifier.storedRecord(row)
                 if record.seq == seq {
                     #expect(record.canonical.contains(old))
                     record.canonical = record.canonical.replacingOccurrences(of: old, with: new)
