@@ -23,6 +23,9 @@ public struct PolicySettings: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         protectAdministrators = try container.required(.protectAdministrators)
-        maxSessionDurationSeconds = try container.integer(.maxSessionDurationSeconds, in: 1...Self.maxSessionDurationUpperBound)
+        // Absent means the documented default, so a platform need not repeat it in every org record.
+        maxSessionDurationSeconds =
+            try container.optionalInteger(.maxSessionDurationSeconds, in: 1...Self.maxSessionDurationUpperBound)
+            ?? Self.defaultMaxSessionDurationSeconds
     }
 }

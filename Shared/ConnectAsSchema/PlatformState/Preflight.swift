@@ -13,4 +13,11 @@ public struct Preflight: Codable, Sendable, Hashable {
         case ok = "ok"
         case failures = "failures"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        ok = try container.required(.ok)
+        // Absent means none: a passing preflight has nothing to list.
+        failures = try container.optional(.failures) ?? []
+    }
 }

@@ -23,7 +23,8 @@ public struct ServerEndpoint: Codable, Sendable, Hashable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         host = try container.identifier(.host)
-        port = try container.integer(.port, in: 1...65_535)
+        // Absent means SSH's own port, as ssh(1) assumes.
+        port = try container.optionalInteger(.port, in: 1...65_535) ?? 22
         user = try container.identifier(.user)
         hostKeyFingerprint = try container.identifier(.hostKeyFingerprint)
         // Refused here, not at connect time: a pin that can never match would turn every session into a failure.
