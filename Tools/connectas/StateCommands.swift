@@ -88,16 +88,23 @@ struct Environment: AsyncParsableCommand {
     @Option(help: "Odoo version, 13.0 to 19.0.") var odooVersion = "17.0"
     @Option(help: "Odoo database.") var database: String
     @Option(help: "Docker container running Odoo (or use --command).") var container: String?
-    @Option(help: "Odoo command on the host, space-separated argv (e.g. /opt/odoo/odoo-bin -c /etc/odoo.conf).")
+    @Option(
+        help: """
+            Odoo command on the host, as the wire's argv array (["/opt/odoo/odoo-bin", "-c", "/etc/odoo.conf"]) or \
+            as words split on white space (no quotes: nothing parses it as a shell would).
+            """)
     var command: String?
+    @Option(help: "The Odoo service user the host command runs as (default: the SSH user).") var runAsUser: String?
     @Option(help: "Preflight failures (repeatable); none means preflight ok.") var preflightFailure: [String] = []
 
     func run() async throws {
         guard let status = EnvironmentStatus(rawValue: status) else { throw ValidationError("unknown status \(status)") }
         let runtime: OdooRuntime
         switch (container, command) {
-        case (let container?, nil): runtime = .docker(container: container)
-        case (nil, let command?): runtime = .host(command: command.split(separator: " ").map(String.init), runAsUser: nil)
+        case (let container?, nil):
+            guard runAsUser == nil else { throw ValidationError("--run-as-user goes with --command") }
+            runtime = .docker(container: container)
+        case (nil, let command?): runtime = .host(command: try OdooRuntime.hostArguments(parsing: command), runAsUser: runAsUser)
         default: throw ValidationError("give exactly one of --container and --command")
         }
         let state = EnvironmentState(
