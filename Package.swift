@@ -12,6 +12,7 @@ let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metri
 let prometheus: Target.Dependency = .product(name: "Prometheus", package: "swift-prometheus")
 let crypto: Target.Dependency = .product(name: "Crypto", package: "swift-crypto")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let mustache: Target.Dependency = .product(name: "Mustache", package: "swift-mustache")
 
 let package = Package(
     name: "connect-as",
@@ -32,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, each through a [system] module map and a shim header.
@@ -66,7 +68,8 @@ let package = Package(
             name: "ConnectAsPlatformState", dependencies: ["ConnectAsPolicy", "ConnectAsPostgres", "ConnectAsSchema"],
             path: "Shared/ConnectAsPlatformState"),
         .target(
-            name: "ConnectAsOdoo", dependencies: ["ConnectAsSSH", "ConnectAsSchema", log], path: "Shared/ConnectAsOdoo",
+            name: "ConnectAsOdoo", dependencies: ["ConnectAsSSH", "ConnectAsSchema", log, lifecycle],
+            path: "Shared/ConnectAsOdoo",
             resources: [.copy("Resources/connectas_shell.py")]),
         .target(name: "ConnectAsMail", dependencies: ["CCurl", "ConnectAsBlocking", log], path: "Shared/ConnectAsMail"),
 
@@ -86,8 +89,11 @@ let package = Package(
                 lifecycle,
             ], path: "Services/AuditWriter"),
         .target(
-            name: "Notifier", dependencies: ["ConnectAsService", "ConnectAsMail", configuration],
-            path: "Services/Notifier"),
+            name: "Notifier",
+            dependencies: [
+                "ConnectAsService", "ConnectAsMail", "ConnectAsOdoo", "ConnectAsPostgres", configuration, lifecycle, mustache,
+            ],
+            path: "Services/Notifier", resources: [.copy("Templates")]),
         // Each composition point imports the runtime itself: declared, so a change to it rebuilds the executable.
         .executableTarget(
             name: "policy-service", dependencies: ["PolicyService", "ConnectAsService"], path: "Services/policy-service"),
@@ -96,7 +102,9 @@ let package = Package(
             path: "Services/session-injector"),
         .executableTarget(
             name: "audit-writer", dependencies: ["AuditWriter", "ConnectAsService"], path: "Services/audit-writer"),
-        .executableTarget(name: "notifier", dependencies: ["Notifier", "ConnectAsService"], path: "Services/notifier"),
+        .executableTarget(
+            name: "notifier", dependencies: ["Notifier", "ConnectAsService", "ConnectAsOdoo", "ConnectAsSSH"],
+            path: "Services/notifier"),
 
         // The platform's side of the contract, for the CLI, the tests and the benchmark.
         .target(

@@ -52,6 +52,8 @@ struct AuditFacts: Sendable, Equatable {
             set(m.requestId, m.orgId, m.environmentId, m.sessionId, m.actor)
         case .notificationSent(let m):
             set(m.requestId, m.orgId, m.environmentId, m.sessionId, nil, m.recipient)
+        case .notificationFailed(let m):
+            set(m.requestId, m.orgId, m.environmentId, m.sessionId, nil, m.recipient)
         // Kept out of the session's own trail (reading it would add to it): found by org, environment, or asker.
         case .auditQueried(let m):
             requestID = m.queryId

@@ -18,7 +18,7 @@ enum NotificationQueue {
         var environmentID: String
         var language: NotificationLanguage
         var recipient: ResolvedTarget
-        var recipientEmail: String
+        var recipientEmail: String?
         var notifiedEventID: String
         var notifiedEventType: String
         var sourceTopic: String
@@ -30,6 +30,9 @@ enum NotificationQueue {
         var subject: String
         var bodyText: String
         var bodyHTML: String?
+        /// The bell's text and where to ring it (the environment's connection, as JSON).
+        var bellText: String?
+        var environment: String?
     }
 
     /// Queues a notification unless one exists for the same session, event kind and channel; returns whether it
@@ -43,9 +46,9 @@ enum NotificationQueue {
                 notification_id, session_id, event_kind, channel, request_id, org_id, environment_id, language,
                 recipient_odoo_user_id, recipient_login, recipient_display_name, recipient_email, notified_event_id,
                 notified_event_type, source_topic, source_partition, source_offset, source_key, source_payload,
-                message_id, subject, body_text, body_html)
+                message_id, subject, body_text, body_html, bell_text, environment)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23)
+                $22, $23, $24, $25)
             ON CONFLICT DO NOTHING
             """,
             parameters: [
@@ -53,6 +56,7 @@ enum NotificationQueue {
                 n.language.rawValue, n.recipient.odooUserId, n.recipient.login, n.recipient.displayName,
                 n.recipientEmail, n.notifiedEventID, n.notifiedEventType, n.sourceTopic, n.sourcePartition,
                 n.sourceOffset, n.sourceKey, n.sourcePayload, n.messageID, n.subject, n.bodyText, n.bodyHTML,
+                n.bellText, n.environment,
             ]
         ).affectedRows == 1
     }
@@ -65,7 +69,12 @@ enum NotificationQueue {
                 UPDATE notifications SET attempts = attempts + 1,
                     next_attempt_at = now() + make_interval(secs => $2)
                 WHERE id IN (
-                    SELECT id FROM notifications WHERE status = 'pending' AND next_attempt_at <= now()
+                    SELECT id FROM notifications n WHERE status = 'pending' AND next_attempt_at <= now()
+                        -- A session's notices of one channel go out in order: a closing notice never overtakes
+                        -- the redeem's, however the retries fall.
+                        AND NOT EXISTS (
+                            SELECT 1 FROM notifications e WHERE e.session_id = n.session_id
+                                AND e.channel = n.channel AND e.status = 'pending' AND e.id < n.id)
                     ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
                 RETURNING *
                 """, limit, lease.seconds)
@@ -88,6 +97,10 @@ enum NotificationQueue {
                 sourceKey: try row.decode("source_key"), sourcePayload: try row.decode("source_payload"),
                 messageID: try row.decode("message_id"), subject: try row.decode("subject"),
                 bodyText: try row.decode("body_text"), bodyHTML: try row.decode("body_html"),
+                bellText: try row.decode("bell_text"),
+                environment: try row.decode("environment", as: String?.self).flatMap {
+                    try? JSONDecoder().decode(EnvironmentSnapshot.self, from: Data($0.utf8))
+                },
                 attempts: try row.decode("attempts"))
         }
     }

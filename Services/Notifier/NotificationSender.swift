@@ -1,4 +1,5 @@
 import ConnectAsMail
+import ConnectAsOdoo
 import ConnectAsSchema
 import ConnectAsService
 import Foundation
@@ -7,38 +8,41 @@ import Metrics
 import ServiceLifecycle
 
 /// Sends the queued notifications, on every replica at once: each claims due rows (see ``NotificationQueue``),
-/// sends them over SMTP with their stable Message-ID, then marks each sent and publishes ``NotificationSent``
-/// (event id derived from the notification, so a republish is deduplicated) in one transaction.
+/// hands each to its channel (``Delivery``: e-mail with its stable Message-ID, the bell with its stable id in Odoo),
+/// then marks it sent and publishes ``NotificationSent`` (event id derived from the notification, so a republish is
+/// deduplicated) in one transaction.
 ///
 /// A failed send is retried with exponential backoff while the error is transient (connection refused, timeouts,
-/// 4xx replies); after ``NotifierConfiguration/maxAttempts`` attempts, or at once for a permanent error (5xx
-/// replies, an address that is not one), the notification is marked `failed` with the reason, counted
-/// (`connectas_notifications_failed_total`), logged as an error, and published to the dead-letter topic as a
-/// ``DeadLetter`` holding the notified event's original record (code `notification_failed`). NotificationSent is
-/// only ever published for a notification that went out.
+/// 4xx replies, an unreachable server); after ``NotifierConfiguration/maxAttempts`` attempts, or at once for a
+/// permanent error (5xx replies, an address that is not one, Odoo without Discuss), the notification is marked
+/// `failed` with the reason, counted (`connectas_notifications_failed_total`), logged as an error, published as
+/// ``NotificationFailed`` and to the dead-letter topic as a ``DeadLetter`` holding the notified event's original
+/// record (code `notification_failed`). NotificationSent is only ever published for a notification that went out.
 public struct NotificationSender: Service, CustomStringConvertible {
     /// What swift-service-lifecycle logs for it: the name, not the fields (which hold the configuration).
     public var description: String { "NotificationSender" }
 
     let context: ServiceContext
     let configuration: NotifierConfiguration
-    let client: SMTPClient
+    let delivery: Delivery
     let batchSize: Int
     let pollInterval: Duration
 
+    /// - Parameter odoo: the bell's way to the customers' servers; nil without an SSH key.
     public init(
-        context: ServiceContext, configuration: NotifierConfiguration, batchSize: Int = 5,
+        context: ServiceContext, configuration: NotifierConfiguration, odoo: OdooShell?, batchSize: Int = 5,
         pollInterval: Duration = .seconds(2)
     ) throws {
         self.context = context
         self.configuration = configuration
-        self.client = try SMTPClient(configuration: configuration.smtp, logger: context.logger)
+        self.delivery = Delivery(
+            mail: try SMTPClient(configuration: configuration.smtp, logger: context.logger), odoo: odoo)
         self.batchSize = batchSize
         self.pollInterval = pollInterval
     }
 
-    /// How long a claim keeps others off a notification: longer than any send can take.
-    var lease: Duration { configuration.smtp.timeout + .seconds(60) }
+    /// How long a claim keeps others off a notification: longer than any send, by e-mail or bell, can take.
+    var lease: Duration { max(configuration.smtp.timeout, configuration.odooTimeout) + configuration.leaseMargin }
 
     public func run() async throws {
         let wakeups = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -99,21 +103,15 @@ public struct NotificationSender: Service, CustomStringConvertible {
         logger[metadataKey: "connectas.notification.id"] = "\(notification.notificationID)"
         logger[metadataKey: "connectas.notification.attempt"] = "\(notification.attempts)"
         do {
-            let message = MailMessage(
-                to: [
-                    try MailAddress(notification.recipient.email ?? "", displayName: notification.recipient.displayName)
-                ],
-                subject: notification.subject, textBody: notification.bodyText, htmlBody: notification.bodyHTML,
-                messageID: notification.messageID,
-                // RFC 3834: automatic; auto-responders should stay quiet.
-                additionalHeaders: [("Auto-Submitted", "auto-generated")])
-            try await client.send(message)
-        } catch let error as MailError {
-            await recordFailure(notification, reason: "\(error)", retriable: error.isRetriable, logger: logger)
-            return
+            try await delivery.deliver(notification)
         } catch {
-            await recordFailure(notification, reason: "\(error)", retriable: true, logger: logger)
+            await recordFailure(notification, reason: error.reason, retriable: error.isRetriable, logger: logger)
             return
+        }
+        if configuration.crashAfterSend == notification.channel {
+            // The crash tests' instant: sent, not yet recorded.
+            logger.critical("crashing after the send, as connectas.notifier.crashAfterSend asks")
+            exit(70)
         }
         await recordSent(notification, logger: logger)
     }
@@ -149,6 +147,11 @@ public struct NotificationSender: Service, CustomStringConvertible {
             }
             return
         }
+        let failed = NotificationFailed(
+            requestId: notification.requestID, orgId: notification.orgID, environmentId: notification.environmentID,
+            sessionId: notification.sessionID, channel: notification.channel, language: notification.language,
+            recipient: notification.recipient, notifiedEventId: notification.notifiedEventID,
+            notifiedEventType: notification.notifiedEventType, attempts: notification.attempts, reason: reason)
         let letter = DeadLetter(
             originalTopic: notification.sourceTopic, partition: notification.sourcePartition,
             offset: notification.sourceOffset, key: notification.sourceKey, payload: notification.sourcePayload,
@@ -160,7 +163,8 @@ public struct NotificationSender: Service, CustomStringConvertible {
         await persist("record the failed notification", logger: logger) {
             try await context.transaction { transaction in
                 if try await NotificationQueue.markFailed(notification.id, error: reason, on: transaction.connection) {
-                    try await transaction.publish(letter, id: "notifier:failed:\(notification.notificationID)")
+                    try await transaction.publish(failed, id: "notifier:failed:\(notification.notificationID)")
+                    try await transaction.publish(letter, id: "notifier:dead:\(notification.notificationID)")
                 }
             }
         }

@@ -1,5 +1,6 @@
 import Configuration
 import ConnectAsMail
+import ConnectAsSchema
 import ConnectAsService
 import Foundation
 
@@ -17,15 +18,36 @@ import Foundation
 /// | connectas.notifier.smtp.timeoutSeconds | CONNECTAS_NOTIFIER_SMTP_TIMEOUT_SECONDS | 60 (one whole send) |
 /// | connectas.notifier.maxAttempts | CONNECTAS_NOTIFIER_MAX_ATTEMPTS | 8 (then the notification fails) |
 /// | connectas.notifier.retryDelaySeconds | CONNECTAS_NOTIFIER_RETRY_DELAY_SECONDS | 30 (doubles per try, ≤ 1 h) |
+/// | connectas.notifier.templatesDirectory | CONNECTAS_NOTIFIER_TEMPLATES_DIRECTORY | none: the shipped templates (see ``NotificationTemplates``) |
+/// | connectas.notifier.platformName | CONNECTAS_NOTIFIER_PLATFORM_NAME | none: "your hosting platform" in the notice's language |
+/// | connectas.notifier.sshKeyFile | CONNECTAS_NOTIFIER_SSH_KEY_FILE | none: the SSH private key for the customers' servers, which the bell needs (without it a bell fails as `NotificationFailed`) |
+/// | connectas.notifier.odooTimeoutSeconds | CONNECTAS_NOTIFIER_ODOO_TIMEOUT_SECONDS | 60 (one bell, connecting and starting Odoo included) |
+/// | connectas.notifier.leaseMarginSeconds | CONNECTAS_NOTIFIER_LEASE_MARGIN_SECONDS | 60: a claimed notification is another replica's to retry once the send's time limit and this much more have passed |
+/// | connectas.notifier.crashAfterSend | CONNECTAS_NOTIFIER_CRASH_AFTER_SEND | none; for crash tests only: `email` or `bell` makes the process exit (status 70) right after such a send succeeded, before it is recorded |
 public struct NotifierConfiguration: Sendable {
     public var smtp: SMTPConfiguration
     public var maxAttempts: Int
     public var retryDelay: Duration
+    public var templatesDirectory: String?
+    public var platformName: String?
+    public var sshKeyFile: String?
+    public var odooTimeout: Duration
+    public var leaseMargin: Duration
+    public var crashAfterSend: NotificationChannel?
 
-    public init(smtp: SMTPConfiguration, maxAttempts: Int = 8, retryDelay: Duration = .seconds(30)) {
+    public init(
+        smtp: SMTPConfiguration, maxAttempts: Int = 8, retryDelay: Duration = .seconds(30),
+        templatesDirectory: String? = nil, platformName: String? = nil, sshKeyFile: String? = nil,
+        odooTimeout: Duration = .seconds(60), leaseMargin: Duration = .seconds(60)
+    ) {
         self.smtp = smtp
         self.maxAttempts = maxAttempts
         self.retryDelay = retryDelay
+        self.templatesDirectory = templatesDirectory
+        self.platformName = platformName
+        self.sshKeyFile = sshKeyFile
+        self.odooTimeout = odooTimeout
+        self.leaseMargin = leaseMargin
     }
 
     public init(reader: ConfigReader) throws {
@@ -63,6 +85,26 @@ public struct NotifierConfiguration: Sendable {
         maxAttempts = try reader.checkedInt("connectas.notifier.maxAttempts", default: 8, range: 1...100)
         retryDelay = .seconds(
             try reader.checkedInt("connectas.notifier.retryDelaySeconds", default: 30, range: 1...3600))
+        templatesDirectory = reader.checkedString(NotificationTemplates.directoryKey)
+        platformName = reader.checkedString("connectas.notifier.platformName")
+        sshKeyFile = reader.checkedString("connectas.notifier.sshKeyFile")
+        if let sshKeyFile, !FileManager.default.isReadableFile(atPath: sshKeyFile) {
+            throw ConfigurationError(
+                key: "connectas.notifier.sshKeyFile", problem: "names \(sshKeyFile), which cannot be read",
+                fix: "provision the SSH private key for the customers' servers there, or unset it (no bell then)")
+        }
+        odooTimeout = .seconds(
+            try reader.checkedInt("connectas.notifier.odooTimeoutSeconds", default: 60, range: 5...600))
+        leaseMargin = .seconds(
+            try reader.checkedInt("connectas.notifier.leaseMarginSeconds", default: 60, range: 1...3600))
+        if let crash = reader.checkedString("connectas.notifier.crashAfterSend") {
+            guard let channel = NotificationChannel(rawValue: crash) else {
+                throw ConfigurationError(
+                    key: "connectas.notifier.crashAfterSend", problem: "is \"\(crash)\"",
+                    fix: "unset it (it is for crash tests), or use email or bell")
+            }
+            crashAfterSend = channel
+        }
     }
 
     /// Reads the process's settings the way ``ServiceConfiguration/load(service:environment:)`` does.
@@ -100,6 +142,7 @@ extension NotifierConfiguration {
     public static func loadOrExit() async -> NotifierConfiguration {
         do {
             let configuration = try await load()
+            _ = try NotificationTemplates(overrides: configuration.templatesDirectory)
             do {
                 _ = try SMTPClient(configuration: configuration.smtp, logger: .init(label: "notifier"))
             } catch {

@@ -1,22 +1,25 @@
 import ConnectAsMail
+import ConnectAsPostgres
 import ConnectAsSchema
 import ConnectAsService
 import Foundation
 import Metrics
 
-/// Follows each session on `connectas.events` and queues the e-mail to the impersonated user when the session is
-/// redeemed, in the transaction that marks the event processed: one queued notification per session and event
-/// kind, however often the event is delivered. ``NotificationSender`` sends what is queued.
-///
-/// Bell notifications (an Odoo Discuss inbox message, for orgs whose channels include `bell`) are later work: they
-/// need the environment's SSH access, which only session-injector has, so they will travel as a command to it; until
-/// then a bell-only org gets no notification, and that is counted (`reason="bell_not_supported"`).
+/// Follows each session on `connectas.events` and queues what the impersonated user is told, in the transaction
+/// that marks the event processed: a notice when the session is redeemed (someone is now signed in as you), and one
+/// when it closes (ended, revoked, or prepared but never used), on each channel the org chose (e-mail, the Odoo
+/// bell, both, or none), in the user's own Odoo language when there are templates for it, else the org's. One
+/// queued notification per session, notice and channel, however often the event is delivered; a session has at
+/// most one closing notice. ``NotificationSender`` sends what is queued, a session's notices of one channel in order.
 public struct NotifierHandler: MessageHandler {
-    static let redeemedKind = "session_redeemed"
     let sender: MailAddress
+    let templates: NotificationTemplates
+    let platformName: String?
 
-    public init(configuration: NotifierConfiguration) {
+    public init(configuration: NotifierConfiguration) throws {
         sender = configuration.smtp.from
+        templates = try NotificationTemplates(overrides: configuration.templatesDirectory)
+        platformName = configuration.platformName
     }
 
     public func handle(_ message: InboundMessage, context: ProcessingContext) async throws {
@@ -27,76 +30,108 @@ public struct NotifierHandler: MessageHandler {
         case .sessionLinkIssued(let issued):
             try await context.commit { try await RememberedSession.remember(issued, on: $0.connection) }
         case .sessionRedeemed(let redeemed):
-            try await queueRedeemedMail(redeemed, event: event, message: message, context: context)
-        // Once a session is over nothing more will be said about it; its settings can go.
+            try await notify(.redeemed, sessionID: redeemed.sessionId, target: redeemed.target, closing: nil,
+                event: event, message: message, context: context) { connection in
+                try await RememberedSession.markRedeemed(
+                    redeemed.sessionId, at: event.attributes.time, browserIP: redeemed.browserIp, on: connection)
+            }
         case .sessionEnded(let ended):
-            try await context.commit { try await RememberedSession.forget(ended.sessionId, on: $0.connection) }
+            let closing = NoticeFacts.Closing(
+                at: event.attributes.time, endedBy: ended.endReason == .endCommand ? ended.endedBy?.email : nil,
+                byMaxDuration: ended.endReason == .maxDuration)
+            try await notifyClosed(ended.sessionId, as: .ended, target: ended.target, closing, event, message, context)
         case .sessionRevoked(let revoked):
-            try await context.commit { try await RememberedSession.forget(revoked.sessionId, on: $0.connection) }
+            let closing = NoticeFacts.Closing(
+                at: event.attributes.time, revokedBy: revoked.revokedBy.email, revokeReason: revoked.reason)
+            try await notifyClosed(
+                revoked.sessionId, as: .revoked, target: revoked.target, closing, event, message, context)
         case .linkExpired(let expired):
-            try await context.commit { try await RememberedSession.forget(expired.sessionId, on: $0.connection) }
-        case .sessionFailed(let failed):
-            try await context.commit { try await RememberedSession.forget(failed.sessionId, on: $0.connection) }
-        case .initiateDenied(let denied):
-            guard let sessionID = denied.sessionId else { return }
-            try await context.commit { try await RememberedSession.forget(sessionID, on: $0.connection) }
+            let closing = NoticeFacts.Closing(at: event.attributes.time)
+            try await notifyClosed(
+                expired.sessionId, as: .unused, target: expired.target, closing, event, message, context)
         default:
             return
         }
     }
 
-    private func queueRedeemedMail(
-        _ redeemed: SessionRedeemed, event: DecodedEvent, message: InboundMessage, context: ProcessingContext
+    /// An end or revoke of a session nobody opened is told as what it was: prepared, never used.
+    private func notifyClosed(
+        _ sessionID: String, as kind: NoticeKind, target: ResolvedTarget, _ closing: NoticeFacts.Closing,
+        _ event: DecodedEvent, _ message: InboundMessage, _ context: ProcessingContext
     ) async throws {
-        let logger = context.service.logger
-        var skipped: String?
+        try await notify(
+            kind, sessionID: sessionID, target: target, closing: closing, event: event, message: message,
+            context: context, unlessRedeemed: .unused)
+    }
+
+    private func notify(
+        _ kind: NoticeKind, sessionID: String, target: ResolvedTarget, closing: NoticeFacts.Closing?,
+        event: DecodedEvent, message: InboundMessage, context: ProcessingContext, unlessRedeemed: NoticeKind? = nil,
+        before: @escaping @Sendable (PostgresConnection) async throws -> Void = { _ in }
+    ) async throws {
+        var outcome: [(NotificationChannel, String?)] = []
+        var notice = kind
         try await context.commit { transaction in
-            skipped = nil
-            guard let session = try await RememberedSession.load(redeemed.sessionId, on: transaction.connection) else {
+            outcome = []
+            try await before(transaction.connection)
+            guard let session = try await RememberedSession.load(sessionID, on: transaction.connection) else {
                 // Its approval came before this consumer group's first offset, or was dead-lettered.
-                skipped = "unknown_session"
+                outcome = [(.email, "unknown_session")]
                 return
             }
-            guard session.notifyEmail else {
-                skipped = session.notifyBell ? "bell_not_supported" : "notifications_off"
-                return
+            if let fallback = unlessRedeemed, session.redeemedAt == nil { notice = fallback }
+            // The event names the target as the injector found it; the issued link did too.
+            var recipient = target
+            if recipient.email == nil { recipient.email = session.target?.email }
+            if recipient.language == nil { recipient.language = session.target?.language }
+            let language = NoticeFacts.language(for: recipient, org: session.language)
+            let facts = NoticeFacts(session: session, recipient: recipient, closing: closing, platformName: platformName)
+            let rendered = templates.render(notice, language: language, facts: facts.values(in: language))
+            let channels = [session.notifyEmail ? NotificationChannel.email : nil, session.notifyBell ? .bell : nil]
+            if channels.allSatisfy({ $0 == nil }) { outcome = [(.email, "notifications_off")] }
+            for channel in channels.compactMap({ $0 }) {
+                if channel == .email, recipient.email == nil {
+                    outcome.append((channel, "no_email"))
+                    continue
+                }
+                if channel == .bell, session.environment == nil {
+                    outcome.append((channel, "no_environment"))
+                    continue
+                }
+                let identity = PendingNotification.identity(
+                    sessionID: sessionID, eventKind: notice.identityKind, channel: channel)
+                let queued = try await NotificationQueue.enqueue(
+                    .init(
+                        sessionID: sessionID, eventKind: notice.identityKind, channel: channel,
+                        requestID: session.requestID, orgID: session.orgID, environmentID: session.environmentID,
+                        language: language, recipient: recipient, recipientEmail: recipient.email,
+                        notifiedEventID: event.attributes.id, notifiedEventType: event.type.rawValue,
+                        sourceTopic: message.record.topic, sourcePartition: message.record.partition,
+                        sourceOffset: message.record.offset, sourceKey: message.record.key.map { Data($0) },
+                        sourcePayload: Data(message.record.value ?? []),
+                        messageID: PendingNotification.messageID(for: identity, domain: sender.domain),
+                        subject: rendered.subject, bodyText: rendered.text, bodyHTML: rendered.html,
+                        bellText: channel == .bell ? rendered.bell : nil,
+                        environment: channel == .bell
+                            ? session.environment.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+                            : nil),
+                    on: transaction.connection)
+                outcome.append((channel, queued ? nil : "already_queued"))
             }
-            // The redeem event names the target as the injector found it; the issued link did too.
-            let recipient = redeemed.target.email != nil ? redeemed.target : (session.target ?? redeemed.target)
-            guard let email = recipient.email else {
-                skipped = "no_email"
-                return
-            }
-            let mail = SessionRedeemedMail(
-                .init(
-                    recipientName: recipient.displayName.isEmpty ? recipient.login : recipient.displayName,
-                    recipientLogin: recipient.login, actorEmail: redeemed.actor.email,
-                    redeemedAt: event.attributes.time, browserIP: redeemed.browserIp, reason: session.reason,
-                    maxSessionSeconds: session.maxSessionSeconds, sessionExpiresAt: session.sessionExpiresAt),
-                language: session.language)
-            let identity = PendingNotification.identity(
-                sessionID: redeemed.sessionId, eventKind: Self.redeemedKind, channel: .email)
-            let queued = try await NotificationQueue.enqueue(
-                .init(
-                    sessionID: redeemed.sessionId, eventKind: Self.redeemedKind, channel: .email,
-                    requestID: session.requestID, orgID: redeemed.orgId, environmentID: redeemed.environmentId,
-                    language: session.language, recipient: recipient, recipientEmail: email,
-                    notifiedEventID: event.attributes.id, notifiedEventType: event.type.rawValue,
-                    sourceTopic: message.record.topic, sourcePartition: message.record.partition,
-                    sourceOffset: message.record.offset, sourceKey: message.record.key.map { Data($0) },
-                    sourcePayload: Data(message.record.value ?? []),
-                    messageID: PendingNotification.messageID(for: identity, domain: sender.domain),
-                    subject: mail.subject, bodyText: mail.text, bodyHTML: mail.html),
-                on: transaction.connection)
-            if !queued { skipped = "already_queued" }
         }
-        if let skipped {
-            Counter(label: "connectas_notifications_skipped_total", dimensions: [("reason", skipped)]).increment()
-            logger.info(
-                "session redeemed, no e-mail queued",
-                metadata: ["connectas.session.id": "\(redeemed.sessionId)", "reason": "\(skipped)"])
-        } else {
-            Counter(label: "connectas_notifications_queued_total", dimensions: [("channel", "email")]).increment()
+        for (channel, skipped) in outcome {
+            if let skipped {
+                Counter(label: "connectas_notifications_skipped_total", dimensions: [("reason", skipped)]).increment()
+                context.service.logger.info(
+                    "no notification queued",
+                    metadata: [
+                        "connectas.session.id": "\(sessionID)", "notice": "\(notice.rawValue)",
+                        "channel": "\(channel.rawValue)", "reason": "\(skipped)",
+                    ])
+            } else {
+                Counter(label: "connectas_notifications_queued_total", dimensions: [("channel", channel.rawValue)])
+                    .increment()
+            }
         }
     }
 }

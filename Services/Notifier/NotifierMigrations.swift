@@ -8,7 +8,8 @@ import ConnectAsPostgres
 /// - `notifications`: one row per (session, event kind, channel), inserted in the same transaction that marks the
 ///   event processed, so exactly one per session event; the sender works through the pending ones. The rendered
 ///   message is kept, so the row shows exactly what was sent; the notified record's bytes and position are kept for
-///   the dead letter a failed notification becomes.
+///   the dead letter a failed notification becomes. A bell row keeps the environment's connection (JSON) and
+///   its text; e-mail rows their subject and bodies.
 public enum NotifierMigrations {
     public static let all: [PostgresMigration] = [
         PostgresMigration(
@@ -78,7 +79,23 @@ public enum NotifierMigrations {
                 END $$;
                 CREATE TRIGGER notifications_notify AFTER INSERT ON notifications
                     FOR EACH STATEMENT EXECUTE FUNCTION notifications_notify();
-                """)
+                """),
+        PostgresMigration(
+            version: 2, name: "end-of-session notices, the bell, and the user's own language",
+            sql: """
+                ALTER TABLE notifier_sessions
+                    ADD COLUMN environment text,
+                    ADD COLUMN target_language text,
+                    ADD COLUMN redeemed_at timestamptz,
+                    ADD COLUMN browser_ip text;
+                ALTER TABLE notifications
+                    ALTER COLUMN recipient_email DROP NOT NULL,
+                    ADD COLUMN environment text,
+                    ADD COLUMN bell_text text;
+                -- The sender takes a session's notices of one channel in the order they were queued.
+                CREATE INDEX notifications_session_order ON notifications (session_id, channel, id)
+                    WHERE status = 'pending';
+                """),
     ]
 
     /// The NOTIFY channel of new notifications.

@@ -23,11 +23,15 @@ struct PendingNotification: Sendable {
     var subject: String
     var bodyText: String
     var bodyHTML: String?
+    var bellText: String?
+    /// Where a bell is rung.
+    var environment: EnvironmentSnapshot?
     /// Including the one being made now.
     var attempts: Int
 
-    /// Unique per (session, event kind, channel): the notification's identity, from which its Message-ID and its
-    /// NotificationSent's event id are derived, so a resend or a republish is recognisably the same one.
+    /// Unique per (session, event kind, channel): the notification's identity, from which its Message-ID, its bell's
+    /// id in Odoo and its NotificationSent's event id are derived, so a resend or a republish is recognisably the
+    /// same one.
     static func identity(sessionID: String, eventKind: String, channel: NotificationChannel) -> String {
         "\(sessionID):\(eventKind):\(channel.rawValue)"
     }

@@ -16,6 +16,10 @@ struct RememberedSession: Sendable {
     var maxSessionSeconds: Int
     var target: ResolvedTarget?
     var sessionExpiresAt: Date?
+    /// Where the bell is rung: the environment's connection as policy-service approved it.
+    var environment: EnvironmentSnapshot?
+    var redeemedAt: Date?
+    var browserIP: String?
 
     /// From the approval: the org's settings as they were when the session was approved.
     static func remember(_ approved: InitiateApproved, on connection: PostgresConnection) async throws {
@@ -23,17 +27,19 @@ struct RememberedSession: Sendable {
             """
             INSERT INTO notifier_sessions (
                 session_id, request_id, org_id, environment_id, actor_email, notify_email, notify_bell, language,
-                reason, max_session_seconds)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                reason, max_session_seconds, environment)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (session_id) DO UPDATE SET
                 request_id = EXCLUDED.request_id, org_id = EXCLUDED.org_id, environment_id = EXCLUDED.environment_id,
                 actor_email = EXCLUDED.actor_email, notify_email = EXCLUDED.notify_email,
                 notify_bell = EXCLUDED.notify_bell, language = EXCLUDED.language, reason = EXCLUDED.reason,
-                max_session_seconds = EXCLUDED.max_session_seconds, updated_at = now()
+                max_session_seconds = EXCLUDED.max_session_seconds, environment = EXCLUDED.environment,
+                updated_at = now()
             """,
             approved.sessionId, approved.requestId, approved.orgId, approved.environmentId, approved.actor.email,
             approved.notifications.channels.contains(.email), approved.notifications.channels.contains(.bell),
-            approved.notifications.language.rawValue, approved.reason, approved.maxSessionDurationSeconds)
+            approved.notifications.language.rawValue, approved.reason, approved.maxSessionDurationSeconds,
+            String(decoding: try JSONEncoder().encode(approved.environment), as: UTF8.self))
     }
 
     /// From the issued link: who the target turned out to be, and when the session will end.
@@ -41,15 +47,23 @@ struct RememberedSession: Sendable {
         try await connection.query(
             """
             UPDATE notifier_sessions SET target_odoo_user_id = $2, target_login = $3, target_display_name = $4,
-                target_email = $5, session_expires_at = $6, updated_at = now()
+                target_email = $5, session_expires_at = $6, target_language = $7, updated_at = now()
             WHERE session_id = $1
             """,
             issued.sessionId, issued.target.odooUserId, issued.target.login, issued.target.displayName,
-            issued.target.email, issued.sessionExpiresAt)
+            issued.target.email, issued.sessionExpiresAt, issued.target.language)
     }
 
-    static func forget(_ sessionID: String, on connection: PostgresConnection) async throws {
-        try await connection.query("DELETE FROM notifier_sessions WHERE session_id = $1", sessionID)
+    /// From the redeem: when and from where support signed in, for the notices that follow.
+    static func markRedeemed(
+        _ sessionID: String, at time: Date, browserIP: String, on connection: PostgresConnection
+    ) async throws {
+        try await connection.query(
+            """
+            UPDATE notifier_sessions SET redeemed_at = coalesce(redeemed_at, $2), browser_ip = coalesce(browser_ip, $3),
+                updated_at = now()
+            WHERE session_id = $1
+            """, sessionID, time, browserIP)
     }
 
     static func load(_ sessionID: String, on connection: PostgresConnection) async throws -> RememberedSession? {
@@ -61,7 +75,11 @@ struct RememberedSession: Sendable {
         if let id = try row.decode("target_odoo_user_id", as: Int?.self) {
             target = ResolvedTarget(
                 odooUserId: id, login: try row.decode("target_login"),
-                displayName: try row.decode("target_display_name"), email: try row.decode("target_email"))
+                displayName: try row.decode("target_display_name"), email: try row.decode("target_email"),
+                language: try row.decode("target_language"))
+        }
+        let environment = try row.decode("environment", as: String?.self).flatMap {
+            try? JSONDecoder().decode(EnvironmentSnapshot.self, from: Data($0.utf8))
         }
         let language: String = try row.decode("language")
         return RememberedSession(
@@ -70,6 +88,7 @@ struct RememberedSession: Sendable {
             notifyEmail: try row.decode("notify_email"), notifyBell: try row.decode("notify_bell"),
             language: NotificationLanguage(rawValue: language) ?? .english, reason: try row.decode("reason"),
             maxSessionSeconds: try row.decode("max_session_seconds"), target: target,
-            sessionExpiresAt: try row.decode("session_expires_at"))
+            sessionExpiresAt: try row.decode("session_expires_at"), environment: environment,
+            redeemedAt: try row.decode("redeemed_at"), browserIP: try row.decode("browser_ip"))
     }
 }

@@ -59,7 +59,8 @@ extension Injector {
         let sealed = try sealer.seal(created.sid, sessionId: approved.sessionId)
         let target = ResolvedTarget(
             odooUserId: created.user.id, login: created.user.login, displayName: created.user.displayName,
-            email: created.user.email.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 })
+            email: created.user.email.flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 },
+            language: created.user.language.flatMap { FieldRules.isID($0) ? $0 : nil })
         var expiries: (link: Date, session: Date)?
         let committed = try await processing.commit { transaction in
             // Session expiry counts from issue, not redeem: the Odoo session exists from now, and the issued

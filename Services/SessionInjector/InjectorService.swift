@@ -1,3 +1,4 @@
+import ConnectAsOdoo
 import ConnectAsSSH
 import ConnectAsService
 import Foundation

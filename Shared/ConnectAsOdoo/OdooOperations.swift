@@ -28,13 +28,19 @@ public struct OdooUserInfo: Sendable, Hashable {
     public var isAdministrator: Bool
     /// Present only when the script reports it (the notifier writes to it).
     public var email: String?
+    /// The user's Odoo language (`es_ES`), when the script reports one.
+    public var language: String?
 
-    public init(id: Int, login: String, displayName: String, isAdministrator: Bool, email: String? = nil) {
+    public init(
+        id: Int, login: String, displayName: String, isAdministrator: Bool, email: String? = nil,
+        language: String? = nil
+    ) {
         self.id = id
         self.login = login
         self.displayName = displayName
         self.isAdministrator = isAdministrator
         self.email = email
+        self.language = language
     }
 }
 
@@ -118,6 +124,7 @@ struct ScriptSessionCreated: Decodable {
     var displayName: String
     var isAdministrator: Bool
     var email: String?
+    var language: String?
     var odooVersion: String
     var odooMajor: Int
 }

@@ -42,7 +42,7 @@ public struct OdooShell: Sendable {
             sid: OdooSessionID(rawValue: result.sid), reused: result.reused,
             user: OdooUserInfo(
                 id: result.userId, login: result.login, displayName: result.displayName,
-                isAdministrator: result.isAdministrator, email: result.email),
+                isAdministrator: result.isAdministrator, email: result.email, language: result.language),
             odooVersion: result.odooVersion, odooMajor: result.odooMajor)
     }
 

@@ -95,6 +95,11 @@ enum Samples {
         requestId: "req-1", orgId: "org-1", environmentId: "env-1", sessionId: "ses-1", channel: .bell,
         language: .spanish, recipient: target, notifiedEventId: "evt-redeemed-1",
         notifiedEventType: "connectas.event.SessionRedeemed.v1")
+    static let notificationFailed = NotificationFailed(
+        requestId: "req-1", orgId: "org-1", environmentId: "env-1", sessionId: "ses-1", channel: .bell,
+        language: .spanish, recipient: target, notifiedEventId: "evt-redeemed-1",
+        notifiedEventType: "connectas.event.SessionRedeemed.v1", attempts: 1,
+        reason: "mail_not_installed: the Discuss (mail) module is not installed")
 
     // Replies
     static let sessionLinkReply = SessionLinkReply(
@@ -159,6 +164,7 @@ enum Samples {
         .sessionLinkIssued(sessionLinkIssued), .sessionRedeemed(sessionRedeemed), .sessionEnded(sessionEnded),
         .linkExpired(linkExpired), .sessionRevoked(sessionRevoked), .sessionFailed(sessionFailed),
         .notificationSent(notificationSent),
+        .notificationFailed(notificationFailed),
         .sessionLinkReply(sessionLinkReply), .requestDeniedReply(requestDeniedReply),
         .requestFailedReply(requestFailedReply), .usersListReply(usersListReply), .stateApplied(stateApplied),
         .revokeAcknowledged(revokeAcknowledged), .endAcknowledged(endAcknowledged),

@@ -109,5 +109,23 @@ extension WireFixture {
                 }
                 """,
             expected: .notificationSent(Samples.notificationSent)),
+        WireFixture(
+            type: "connectas.event.NotificationFailed.v1",
+            data: """
+                {
+                  "requestId": "req-1",
+                  "orgId": "org-1",
+                  "environmentId": "env-1",
+                  "sessionId": "ses-1",
+                  "channel": "bell",
+                  "language": "es",
+                  "recipient": \(targetJSON),
+                  "notifiedEventId": "evt-redeemed-1",
+                  "notifiedEventType": "connectas.event.SessionRedeemed.v1",
+                  "attempts": 1,
+                  "reason": "mail_not_installed: the Discuss (mail) module is not installed"
+                }
+                """,
+            expected: .notificationFailed(Samples.notificationFailed)),
     ]
 }

@@ -7,6 +7,8 @@
         (re)create DB with the given users; prints {"login": id, ...}
   seed.py update -c odoo.conf -d DB --login LOGIN [--password P] [--new-login L] [--active true|false]
         change a user as an administrator would (each of these invalidates the user's sessions)
+  seed.py inbox  -c odoo.conf -d DB --login LOGIN
+        print the user's bell (inbox) notifications as JSON, oldest first
 
 Users JSON: a list (or {"users": [...]}) of objects
   {"login": ..., "name": ..., "email": ..., "password": ..., "active": true, "share": false,
@@ -74,6 +76,22 @@ def cmd_update(args):
     cnx.close()
 
 
+def cmd_inbox(args):
+    """The user's inbox (bell) notifications, oldest first, as JSON: what Discuss would show them."""
+    load_config(args.config)
+    from odoo import sql_db
+    cnx = sqlite3.connect(sql_db.db_path(args.database))
+    rows = cnx.execute(
+        'SELECT m.id, m.subject, m.body, m.message_id, m.author_id, n.is_read FROM mail_message m '
+        'JOIN mail_notification n ON n.mail_message_id = m.id '
+        'JOIN res_users u ON u.partner_id = n.res_partner_id '
+        "WHERE u.login = ? AND n.notification_type = 'inbox' AND m.message_type = 'user_notification' "
+        'ORDER BY m.id', (args.login,)).fetchall()
+    cnx.close()
+    print(json.dumps([{'id': r[0], 'subject': r[1], 'body': r[2], 'messageId': r[3], 'authorId': r[4],
+                       'read': bool(r[5])} for r in rows]))
+
+
 def main():
     parser = argparse.ArgumentParser(description='Odoo stand-in (tests only): databases and config')
     sub = parser.add_subparsers(dest='command', required=True)
@@ -82,7 +100,7 @@ def main():
     p.add_argument('--data-dir', required=True)
     p.add_argument('--odoo-version', default='17.0')
     p.set_defaults(func=cmd_conf)
-    for name, func in (('init', cmd_init), ('update', cmd_update)):
+    for name, func in (('init', cmd_init), ('update', cmd_update), ('inbox', cmd_inbox)):
         p = sub.add_parser(name)
         p.add_argument('-c', '--config', required=True)
         p.add_argument('-d', '--database', required=True)
@@ -90,6 +108,8 @@ def main():
         if name == 'init':
             p.add_argument('--users', help='users JSON (default: read from stdin)')
             p.add_argument('--without-mail', action='store_true', help='base only, no Discuss')
+        elif name == 'inbox':
+            p.add_argument('--login', required=True)
         else:
             p.add_argument('--login', required=True)
             p.add_argument('--password')

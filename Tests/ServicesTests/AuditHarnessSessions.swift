@@ -13,17 +13,21 @@ struct HarnessSession: Sendable {
     let actor = PlatformActor(platformUserId: "usr_42", email: "ana.soporte@hosting.example")
     let target: ResolvedTarget
     let notifications: NotificationSettings
+    let environment: EnvironmentSnapshot
     let reason = "El cliente no puede validar facturas (ticket #4711)"
 
     init(
         orgID: String = StackEnvironment.uniqueName("org"), environmentID: String = StackEnvironment.uniqueName("env"),
         recipient: String? = "\(StackEnvironment.uniqueName("jose"))@cliente.test",
-        notifications: NotificationSettings = NotificationSettings(channels: [.email], language: .english)
+        notifications: NotificationSettings = NotificationSettings(channels: [.email], language: .english),
+        target: ResolvedTarget? = nil, environment: EnvironmentSnapshot = Self.environment
     ) {
         self.orgID = orgID
         self.environmentID = environmentID
-        target = ResolvedTarget(odooUserId: 7, login: "jose.nunez", displayName: "José Núñez", email: recipient)
+        self.target =
+            target ?? ResolvedTarget(odooUserId: 7, login: "jose.nunez", displayName: "José Núñez", email: recipient)
         self.notifications = notifications
+        self.environment = environment
     }
 
     static let environment = EnvironmentSnapshot(
@@ -38,7 +42,7 @@ struct HarnessSession: Sendable {
             requestId: requestID, orgId: orgID, environmentId: environmentID, sessionId: sessionID, actor: actor,
             actorRole: .admin, target: .login(target.login), reason: reason, clientIp: "203.0.113.9",
             userAgent: "Mozilla/5.0", maxSessionDurationSeconds: 3600, protectAdministrators: true,
-            environment: Self.environment, notifications: notifications)
+            environment: environment, notifications: notifications)
     }
 
     func linkIssued(at time: Date) -> SessionLinkIssued {
@@ -58,6 +62,19 @@ struct HarnessSession: Sendable {
         SessionEnded(
             requestId: endRequestID, orgId: orgID, environmentId: environmentID, sessionId: sessionID, actor: actor,
             target: target, endReason: .endCommand, endedBy: actor)
+    }
+
+    func revoked(reason: String?) -> SessionRevoked {
+        SessionRevoked(
+            requestId: endRequestID, orgId: orgID, environmentId: environmentID, sessionId: sessionID, actor: actor,
+            target: target, revokedBy: PlatformActor(platformUserId: "usr_7", email: "lead@hosting.example"),
+            reason: reason)
+    }
+
+    var expired: LinkExpired {
+        LinkExpired(
+            requestId: requestID, orgId: orgID, environmentId: environmentID, sessionId: sessionID, actor: actor,
+            target: target)
     }
 
     /// An initiation refused by policy, before any session id: the audit keys it by its request.

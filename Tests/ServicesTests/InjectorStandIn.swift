@@ -25,6 +25,7 @@ struct InjectorStandIn {
         var email: String? = nil
         var active = true
         var admin = false
+        var lang: String? = nil
     }
 
     static let users: [User] = [
@@ -34,7 +35,12 @@ struct InjectorStandIn {
         User(login: "eng", name: "Engineer's Own", email: "engineer@platform.example"),
     ]
 
-    static func make(pool: SSHConnectionPool) async throws -> InjectorStandIn {
+    /// - Parameters:
+    ///   - users: the database's users (its ids are in ``userIds`` by login).
+    ///   - withMail: false for an Odoo without Discuss, which refuses the bell.
+    static func make(
+        pool: SSHConnectionPool, users: [User] = Self.users, withMail: Bool = true
+    ) async throws -> InjectorStandIn {
         let server = ServerEndpoint(
             host: try StackEnvironment.require("CONNECTAS_SSH_HOST"),
             port: Int(try StackEnvironment.require("CONNECTAS_SSH_PORT")) ?? 22,
@@ -50,7 +56,7 @@ struct InjectorStandIn {
         let seed = [
             "python3", (command[0] as NSString).deletingLastPathComponent + "/seed.py", "init", "-c", conf, "-d",
             database,
-        ]
+        ] + (withMail ? [] : ["--without-mail"])
         let result = try await pool.exec(
             on: SSHTarget(
                 host: server.host, port: server.port, user: server.user, hostKeyFingerprint: server.hostKeyFingerprint),
@@ -62,6 +68,30 @@ struct InjectorStandIn {
         return InjectorStandIn(
             server: server, keyFile: keyFile, command: command, checkURL: checkURL, database: database,
             userIds: try JSONDecoder().decode([String: Int].self, from: result.stdout))
+    }
+
+    /// The user's bell notifications as the stand-in's Discuss holds them, oldest first.
+    func inbox(of login: String, pool: SSHConnectionPool) async throws -> [InboxMessage] {
+        let conf = command.firstIndex(of: "-c").map { command[$0 + 1] } ?? ""
+        let script = (command[0] as NSString).deletingLastPathComponent + "/seed.py"
+        let result = try await pool.exec(
+            on: SSHTarget(
+                host: server.host, port: server.port, user: server.user, hostKeyFingerprint: server.hostKeyFingerprint),
+            credentials: .privateKeyFile(keyFile),
+            command: ["python3", script, "inbox", "-c", conf, "-d", database, "--login", login]
+                .map(OdooCommandLine.quote).joined(separator: " "),
+            stdin: Data(), timeout: .seconds(30))
+        guard result.succeeded else {
+            throw InjectorTestError("seed.py inbox failed: \(String(decoding: result.stderr, as: UTF8.self))")
+        }
+        return try JSONDecoder().decode([InboxMessage].self, from: result.stdout)
+    }
+
+    struct InboxMessage: Decodable {
+        var id: Int
+        var subject: String?
+        var body: String?
+        var messageId: String?
     }
 
     func snapshot(domain: String) -> EnvironmentSnapshot {

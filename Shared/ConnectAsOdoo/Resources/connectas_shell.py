@@ -19,9 +19,9 @@
 #
 # Operations (field "op"; full contract with every field and code: Tests/OdooStandIn/README.md):
 #   create_session {requestId, user: {id}|{login}, protectAdministrators, forbiddenEmail}
-#       -> {sid, userId, login, displayName, email, isAdministrator, reused}
+#       -> {sid, userId, login, displayName, email, language, isAdministrator, reused}
 #   delete_session {sid}                            -> {deleted}
-#   list_users {search?, limit?}      -> {users: [{id, login, displayName, email, isAdministrator}], truncated}
+#   list_users {search?, limit?}  -> {users: [{id, login, displayName, email, language, isAdministrator}], truncated}
 #   notify_bell {userId, subject, body, notificationId?} -> {messageId, userId, reused}
 # Every success also has odooVersion and odooMajor.
 #
@@ -222,6 +222,8 @@ def describe(user):
         # where the notifier e-mails the user; None when the user has none
         "email": user.email if isinstance(user.email, str) and user.email.strip() else None,
         "isAdministrator": is_administrator(user),
+        # the user's own language (e.g. es_ES), which the notifier writes in when it can; None when unset
+        "language": user.lang if isinstance(user.lang, str) and user.lang.strip() else None,
     }
 
 

@@ -23,6 +23,7 @@ public enum ConnectAsMessage: Sendable, Equatable {
     case sessionRevoked(SessionRevoked)
     case sessionFailed(SessionFailed)
     case notificationSent(NotificationSent)
+    case notificationFailed(NotificationFailed)
     // Replies (suite → platform, `connectas.replies`).
     case sessionLinkReply(SessionLinkReply)
     case requestDeniedReply(RequestDeniedReply)
@@ -49,7 +50,7 @@ extension ConnectAsMessage {
         InitiateApproved.self, InitiateDenied.self, RevokeApproved.self, RevokeDenied.self, EndApproved.self,
         EndDenied.self, ListUsersApproved.self, ListUsersDenied.self,
         SessionLinkIssued.self, SessionRedeemed.self, SessionEnded.self, LinkExpired.self, SessionRevoked.self,
-        SessionFailed.self, NotificationSent.self,
+        SessionFailed.self, NotificationSent.self, NotificationFailed.self,
         SessionLinkReply.self, RequestDeniedReply.self, RequestFailedReply.self, UsersListReply.self,
         RevokeAcknowledged.self, EndAcknowledged.self, StateApplied.self,
         OrgState.self, MemberState.self, EnvironmentState.self,
@@ -78,6 +79,7 @@ extension ConnectAsMessage {
         case .sessionRevoked(let payload): payload
         case .sessionFailed(let payload): payload
         case .notificationSent(let payload): payload
+        case .notificationFailed(let payload): payload
         case .sessionLinkReply(let payload): payload
         case .requestDeniedReply(let payload): payload
         case .requestFailedReply(let payload): payload

@@ -7,12 +7,16 @@ public struct ResolvedTarget: Codable, Sendable, Hashable {
     public var login: String
     public var displayName: String
     public var email: String?
+    /// The user's own Odoo language (`es_ES`), which notifier writes in when it has a template for it; absent when
+    /// Odoo has none set or an older injector did not report it.
+    public var language: String?
 
-    public init(odooUserId: Int, login: String, displayName: String, email: String? = nil) {
+    public init(odooUserId: Int, login: String, displayName: String, email: String? = nil, language: String? = nil) {
         self.odooUserId = odooUserId
         self.login = login
         self.displayName = displayName
         self.email = email
+        self.language = language
     }
 
     enum CodingKeys: String, CodingKey {
@@ -20,6 +24,7 @@ public struct ResolvedTarget: Codable, Sendable, Hashable {
         case login = "login"
         case displayName = "displayName"
         case email = "email"
+        case language = "language"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -28,5 +33,6 @@ public struct ResolvedTarget: Codable, Sendable, Hashable {
         login = try container.identifier(.login)
         displayName = try container.required(.displayName)
         email = try container.optionalIdentifier(.email)
+        language = try container.optionalIdentifier(.language)
     }
 }
