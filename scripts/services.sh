@@ -26,6 +26,7 @@ prepare_services() {
     export CONNECTAS_AUDIT_PLATFORM_TOKEN_FILE=$service_dir/audit-platform.token
     export CONNECTAS_AUDIT_OPERATOR_TOKEN_FILE=$service_dir/audit-operator.token
     export CONNECTAS_INJECTOR_SSH_KEY_FILE=$CONNECTAS_SSH_KEY_ED25519
+    export CONNECTAS_NOTIFIER_SSH_KEY_FILE=$CONNECTAS_SSH_KEY_ED25519   # the bell goes through the Odoo script too
     # Locally the redeem endpoint is reached directly, not through the environment's reverse proxy, and the
     # stand-in's HTTP check plays Odoo's /web on another port of the same host (cookies ignore ports).
     export CONNECTAS_INJECTOR_LINK_BASE_URL="http://127.0.0.1:${service_ports[session-injector]}"

@@ -4,7 +4,8 @@ import ConnectAsPostgres
 ///
 /// - `notifier_sessions`: what notifier needs to remember per session between events: the org's notification
 ///   settings, the actor and the reason (from InitiateApproved), the resolved target and its e-mail
-///   (SessionLinkIssued). Deleted when the session is over.
+///   (SessionLinkIssued), when and from where it was redeemed; kept after the session for its closing notice, and
+///   pruned with the retention like the notifications.
 /// - `notifications`: one row per (session, event kind, channel), inserted in the same transaction that marks the
 ///   event processed, so exactly one per session event; the sender works through the pending ones. The rendered
 ///   message is kept, so the row shows exactly what was sent; the notified record's bytes and position are kept for

@@ -486,8 +486,6 @@ def op_notify_bell(major, request):
     subject = string_field(request, "subject", max_length=MAX_SUBJECT)
     body = string_field(request, "body", max_length=MAX_BODY)
     notification_id = string_field(request, "notificationId", required=False, max_length=200)
-    user = find_user({"id": user_id})
-    check_target(user)
     if "mail.message" not in env:
         raise Refusal("mail_not_installed", "the Discuss (mail) module is not installed")
 
@@ -497,11 +495,18 @@ def op_notify_bell(major, request):
     if notification_id:
         digest = hashlib.sha256(("%s\n%s" % (env.cr.dbname, notification_id)).encode("utf-8")).hexdigest()
         message_id = "<connectas-%s@connectas.invalid>" % digest[:40]
+        # Two runs for one notification (a retry while a timed-out run still goes on) must not both post: a lock
+        # on the id, held until this process ends, then a fresh snapshot that sees what the other run committed.
+        # Checked before the user, so a repeat of a delivered notice says so even if the user changed since.
+        env.cr.execute("SELECT pg_advisory_lock(%s)", (int(digest[:15], 16),))
+        env.cr.commit()
         existing = Message.search([("message_id", "=", message_id)], limit=1)
         if existing:
-            result = {"ok": True, "messageId": existing.id, "userId": user.id, "reused": True}
+            result = {"ok": True, "messageId": existing.id, "userId": user_id, "reused": True}
             result.update(version_fields(major))
             return result
+    user = find_user({"id": user_id})
+    check_target(user)
 
     partner = user.partner_id
     odoobot = env.ref("base.partner_root")

@@ -6,6 +6,7 @@ and the seed data Odoo would have after installing base + mail are created by ``
 """
 import base64
 import hashlib
+import fcntl
 import os
 import re
 import sqlite3
@@ -33,6 +34,9 @@ def db_exists(dbname):
         return False
 
 
+_advisory_locks = []  # open lock files: released when the process exits, like a session's locks
+
+
 class Cursor(object):
     """The part of odoo.sql_db.Cursor the stand-in uses: execute, fetch, commit, rollback."""
 
@@ -46,8 +50,18 @@ class Cursor(object):
         self.closed = False
 
     def execute(self, query, params=()):
+        if query == 'SELECT pg_advisory_lock(%s)':
+            return self._advisory_lock(params[0])
         self._cur = self._cnx.execute(query, params)
         return self._cur
+
+    def _advisory_lock(self, key):
+        # PostgreSQL's session-level advisory lock, as a file lock per key held until the process ends.
+        handle = open('%s.advisory-%d' % (db_path(self.dbname), int(key)), 'a')
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        _advisory_locks.append(handle)
+        self._cur = None
+        return None
 
     def fetchone(self):
         return self._cur.fetchone()

@@ -83,7 +83,9 @@ class StandInOdoo(object):
     def sql(self, query, params=()):
         cnx = sqlite3.connect(str(self.data_dir / 'standin-db' / (DB + '.sqlite3')))
         try:
-            return cnx.execute(query, params).fetchall()
+            rows = cnx.execute(query, params).fetchall()
+            cnx.commit()
+            return rows
         finally:
             cnx.close()
 
