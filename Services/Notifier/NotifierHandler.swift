@@ -90,16 +90,24 @@ public struct NotifierHandler: MessageHandler {
             let channels = [session.notifyEmail ? NotificationChannel.email : nil, session.notifyBell ? .bell : nil]
             if channels.allSatisfy({ $0 == nil }) { outcome = [(.email, "notifications_off")] }
             for channel in channels.compactMap({ $0 }) {
-                if channel == .email, recipient.email == nil {
-                    outcome.append((channel, "no_email"))
-                    continue
-                }
-                if channel == .bell, session.environment == nil {
-                    outcome.append((channel, "no_environment"))
-                    continue
-                }
                 let identity = PendingNotification.identity(
                     sessionID: sessionID, eventKind: notice.identityKind, channel: channel)
+                let undeliverable =
+                    channel == .email && recipient.email == nil
+                    ? "no_email: the Odoo user has no e-mail address"
+                    : channel == .bell && session.environment == nil
+                        ? "no_environment: the session's approval, which names the server, was not seen" : nil
+                if let undeliverable {
+                    // Audited like any notice given up on, without an attempt.
+                    let failed = NotificationFailed(
+                        requestId: session.requestID, orgId: session.orgID, environmentId: session.environmentID,
+                        sessionId: sessionID, channel: channel, language: language, recipient: recipient,
+                        notifiedEventId: event.attributes.id, notifiedEventType: event.type.rawValue, attempts: 0,
+                        reason: undeliverable)
+                    try await transaction.publish(failed, id: "notifier:failed:\(identity)")
+                    outcome.append((channel, String(undeliverable.prefix { $0 != ":" })))
+                    continue
+                }
                 let queued = try await NotificationQueue.enqueue(
                     .init(
                         sessionID: sessionID, eventKind: notice.identityKind, channel: channel,

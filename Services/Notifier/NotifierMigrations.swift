@@ -93,6 +93,12 @@ public enum NotifierMigrations {
                     ALTER COLUMN recipient_email DROP NOT NULL,
                     ADD COLUMN environment text,
                     ADD COLUMN bell_text text;
+                -- Sessions redeemed before this migration: their redeem's notice is the proof, so their end is told
+                -- as an end, not as a session never used. (Stop notifiers of the previous release before migrating:
+                -- they forget a session at its end.)
+                UPDATE notifier_sessions s SET redeemed_at = n.created_at
+                    FROM notifications n
+                    WHERE n.session_id = s.session_id AND n.event_kind = 'session_redeemed';
                 -- The sender takes a session's notices of one channel in the order they were queued.
                 CREATE INDEX notifications_session_order ON notifications (session_id, channel, id)
                     WHERE status = 'pending';

@@ -100,6 +100,16 @@ import Testing
             }
             await pool.close()
             #expect(queued == [english.sessionID])
+            // The user without an address is not forgotten: the notice is audited as failed, never attempted.
+            let failed = try await topics.read(topics.events) { events in
+                events.contains { $0.type == NotificationFailed.eventType }
+            }.compactMap { event -> NotificationFailed? in
+                if case .notificationFailed(let failed) = event.message { return failed }
+                return nil
+            }
+            #expect(failed.map(\.sessionId) == [noAddress.sessionID])
+            #expect(failed.first?.attempts == 0)
+            #expect(failed.first?.reason.hasPrefix("no_email") == true)
 
             // The end is told too, after the redeem, and once however often the end is delivered.
             try await topics.publish(english.ended, id: "\(english.sessionID)-ended")

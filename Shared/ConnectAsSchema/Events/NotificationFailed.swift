@@ -15,7 +15,8 @@ public struct NotificationFailed: MessagePayload {
     /// The CloudEvents `id` of the event the notification was about.
     public var notifiedEventId: String
     public var notifiedEventType: String
-    /// How many times it was tried.
+    /// How many times it was tried; 0 when it could not be (no e-mail address for the user, no environment to ring
+    /// the bell in).
     public var attempts: Int
     /// Why the last attempt failed, as the SMTP server or the Odoo script said it.
     public var reason: String
@@ -65,7 +66,7 @@ extension NotificationFailed {
         recipient = try container.required(.recipient)
         notifiedEventId = try container.identifier(.notifiedEventId)
         notifiedEventType = try container.identifier(.notifiedEventType)
-        attempts = try container.integer(.attempts, in: 1...Int.max)
+        attempts = try container.integer(.attempts, in: 0...Int.max)
         reason = try container.required(.reason)
     }
 

@@ -8,6 +8,8 @@ notification method of mail.thread.
 """
 import hmac
 import json
+import os
+import time
 from hashlib import sha256
 from types import MappingProxyType
 
@@ -330,6 +332,15 @@ class Message(BaseModel):
     _fields = ('id', 'partner_ids') + _columns
     _many2one = {'author_id': 'res.partner', 'subtype_id': 'mail.message.subtype'}
     MESSAGE_TYPES = ('email', 'comment', 'notification', 'user_notification')
+
+    def search(self, domain, offset=0, limit=None, order=None):
+        found = super(Message, self).search(domain, offset=offset, limit=limit, order=order)
+        # Tests only: widens the gap between a check and the insert after it, to show what the script's lock
+        # prevents when two runs for one notification overlap.
+        pause = os.environ.get('STANDIN_PAUSE_AFTER_MESSAGE_SEARCH')
+        if pause:
+            time.sleep(float(pause))
+        return found
 
     def _all_rows(self):
         self.env.cr.execute('SELECT id, %s FROM mail_message' % ', '.join(self._columns))
