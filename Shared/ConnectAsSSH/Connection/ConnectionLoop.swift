@@ -13,42 +13,44 @@ import Logging
 /// over the one non-blocking libssh2 session, polling its socket and the waker, until the connection closes.
 ///
 /// Not Sendable: it owns the session, the channels and the socket, and none of them ever leaves this thread.
+/// Its deadlines and keep-alive are in `ConnectionLoop+Deadlines.swift`, failing and closing in
+/// `ConnectionLoop+Teardown.swift`.
 final class ConnectionLoop {
     /// Who must make the next libssh2 call because a packet is half-sent (see ``ExecOperation``).
-    private enum Owner {
+    enum Owner {
         case openChannel
         case operation(ExecOperation)
         case session
     }
 
-    private enum Round {
+    enum Round {
         case progressed, idle, blocked
         case failed(LibSSH2Failure)
     }
 
-    private let connection: SSHConnection
-    private let credentials: SSHCredentials
-    private let configuration: SSHClientConfiguration
-    private let logger: Logger
-    private let statistics: SSHConnectionStatistics
-    private let target: SSHTarget
-    private var session: LibSSH2Session?
-    private var established = false
+    let connection: SSHConnection
+    let credentials: SSHCredentials
+    let configuration: SSHClientConfiguration
+    let logger: Logger
+    let statistics: SSHConnectionStatistics
+    let target: SSHTarget
+    var session: LibSSH2Session?
+    var established = false
     /// Why connecting failed; requests that reach the connection afterwards get the same answer.
-    private var connectFailure: SSHError?
-    private var pending: [ExecRequest] = []
-    private var operations: [ExecOperation] = []
-    private var owner: Owner?
+    var connectFailure: SSHError?
+    var pending: [ExecRequest] = []
+    var operations: [ExecOperation] = []
+    var owner: Owner?
     /// Since when ``owner`` has been waiting to finish its packet, and how often it was retried in vain.
-    private var ownerSince: ContinuousClock.Instant?
-    private var fruitlessRetries = 0
+    var ownerSince: ContinuousClock.Instant?
+    var fruitlessRetries = 0
     /// Some operation waits for the socket to have room before it sends (see ExecOperation.Step.awaitingWritable).
-    private var wantsWritable = false
-    private var channelOpening = false
-    private var retiring = false
-    private var idleSince = ContinuousClock.now
-    private var nextKeepAlive: ContinuousClock.Instant?
-    private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
+    var wantsWritable = false
+    var channelOpening = false
+    var retiring = false
+    var idleSince = ContinuousClock.now
+    var nextKeepAlive: ContinuousClock.Instant?
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32 * 1024, alignment: 16)
 
     init(
         connection: SSHConnection, credentials: SSHCredentials, configuration: SSHClientConfiguration, logger: Logger,
@@ -78,7 +80,7 @@ final class ConnectionLoop {
 
     // MARK: Connecting
 
-    private func connect() -> LibSSH2Session? {
+    func connect() -> LibSSH2Session? {
         let connector = Connector(
             target: target, credentials: credentials, timeout: configuration.connectTimeout, logger: logger)
         var socketEvents: Int16 = 0
@@ -109,7 +111,7 @@ final class ConnectionLoop {
 
     // MARK: Serving
 
-    private func serve(_ session: LibSSH2Session) {
+    func serve(_ session: LibSSH2Session) {
         if let interval = configuration.keepAliveInterval {
             let seconds = UInt32(clamping: max(2, interval.components.seconds))
             session.configureKeepAlive(intervalSeconds: seconds)
@@ -184,15 +186,15 @@ final class ConnectionLoop {
     }
 
     /// No command is waiting or running (abandoned channels do not count: see ExecOperation.State.abandoned).
-    private var isIdle: Bool {
+    var isIdle: Bool {
         pending.isEmpty && !channelOpening && owner == nil && operations.allSatisfy { $0.state == .abandoned }
     }
 
-    private var channelsInUse: Int { operations.count { $0.state != .abandoned } }
+    var channelsInUse: Int { operations.count { $0.state != .abandoned } }
 
     /// Rounds until nothing moves, a packet is stuck, or a bound is reached (then the loop polls without waiting,
     /// so new requests and cancellations are seen).
-    private func advance(_ session: LibSSH2Session) -> Round {
+    func advance(_ session: LibSSH2Session) -> Round {
         for _ in 0..<32 {
             let result = round(session)
             guard case .progressed = result else { return result }
@@ -201,11 +203,11 @@ final class ConnectionLoop {
     }
 
     /// A half-sent packet that the socket accepts no more of for this long means the server stopped reading.
-    private static let stalledSendLimit: Duration = .seconds(60)
+    static let stalledSendLimit: Duration = .seconds(60)
     /// Retrying a half-sent packet into a writable socket this often without finishing it means libssh2 lost it.
     private static let fruitlessRetryLimit = 1000
 
-    private func round(_ session: LibSSH2Session) -> Round {
+    func round(_ session: LibSSH2Session) -> Round {
         var progressed = false
         wantsWritable = false
         if let current = owner {
@@ -249,7 +251,7 @@ final class ConnectionLoop {
         return progressed ? .progressed : .idle
     }
 
-    private func apply(_ step: ExecOperation.Step, of operation: ExecOperation) -> Round {
+    func apply(_ step: ExecOperation.Step, of operation: ExecOperation) -> Round {
         switch step {
         case .progressed: return .progressed
         case .idle: return .idle
@@ -270,14 +272,14 @@ final class ConnectionLoop {
         }
     }
 
-    private func setOwner(_ newOwner: Owner) {
+    func setOwner(_ newOwner: Owner) {
         if owner == nil { ownerSince = .now }
         owner = newOwner
     }
 
     /// Opens a channel for the oldest waiting request while the connection has room. libssh2 keeps one open in
     /// progress per session, so channels are opened one after another; requests get them in arrival order.
-    private func stepOpen(_ session: LibSSH2Session) -> Round {
+    func stepOpen(_ session: LibSSH2Session) -> Round {
         guard
             channelOpening
                 || (!retiring && channelsInUse < configuration.maxChannelsPerConnection && !pending.isEmpty)
@@ -315,7 +317,7 @@ final class ConnectionLoop {
     }
 
     /// Lets libssh2 read until a packet it started on its own is out.
-    private func pumpSession(_ session: LibSSH2Session) -> Round {
+    func pumpSession(_ session: LibSSH2Session) -> Round {
         var pumped = false
         for operation in operations {
             guard let outcome = operation.pump() else { continue }
@@ -332,172 +334,5 @@ final class ConnectionLoop {
         }
         setOwner(.session)
         return .blocked
-    }
-
-    // MARK: Deadlines, keep-alive, waiting
-
-    private func expirePending(reason: String) {
-        let now = ContinuousClock.now
-        pending.removeAll { request in
-            if request.isFinished { return true }
-            if request.isCancelled {
-                request.finish(.failure(CancellationError()))
-                return true
-            }
-            if now >= request.deadline {
-                request.finish(
-                    .failure(
-                        SSHError(
-                            .commandTimeout, "the command did not start within \(request.timeout.readable): \(reason)"))
-                )
-                return true
-            }
-            return false
-        }
-    }
-
-    private func expireOperations(now: ContinuousClock.Instant) {
-        for operation in operations where operation.isAwaited {
-            guard let request = operation.request else { continue }
-            if request.isCancelled {
-                operation.abort(CancellationError())
-            } else if now >= request.deadline {
-                operation.abort(
-                    SSHError(
-                        .commandTimeout,
-                        "the command did not finish within \(request.timeout.readable); its channel was closed (libssh2 1.10 "
-                            + "cannot signal it, so it may still run on the server)"))
-            }
-        }
-    }
-
-    /// libssh2 1.10 builds a keep-alive on its stack and cannot finish one it could only half send, so one is sent
-    /// only when no packet is pending and the socket has room.
-    private func sendKeepAliveIfDue(_ session: LibSSH2Session, now: ContinuousClock.Instant) -> LibSSH2Failure? {
-        guard let due = nextKeepAlive, now >= due, owner == nil, !session.outboundBlocked else { return nil }
-        guard session.socket.isWritable else {
-            nextKeepAlive = now + .seconds(1)
-            return nil
-        }
-        switch session.sendKeepAlive() {
-        case .done(let seconds): nextKeepAlive = now + .seconds(max(1, seconds))
-        case .wouldBlock: nextKeepAlive = now + .seconds(1)
-        case .failed(let failure): return failure
-        }
-        guard !session.outboundBlocked else {
-            return LibSSH2Failure(code: LIBSSH2_ERROR_SOCKET_SEND, message: "a keep-alive could not be sent whole")
-        }
-        return nil
-    }
-
-    private func waitPlan(_ session: LibSSH2Session, now: ContinuousClock.Instant) -> (Int16, ContinuousClock.Instant?)
-    {
-        var events = Int16(POLLIN)
-        if owner != nil {
-            events = Int16(POLLOUT)
-        } else if session.outboundBlocked || wantsWritable {
-            events |= Int16(POLLOUT)
-        }
-        var deadlines = pending.map(\.deadline)
-        for operation in operations where operation.state != .abandoned {
-            if operation.isAwaited, let request = operation.request { deadlines.append(request.deadline) }
-            if operation.state == .closing, let closeDeadline = operation.closeDeadline {
-                deadlines.append(closeDeadline)
-            }
-        }
-        if let nextKeepAlive { deadlines.append(nextKeepAlive) }
-        if isIdle, let idleTimeout = configuration.idleTimeout { deadlines.append(idleSince + idleTimeout) }
-        if let ownerSince { deadlines.append(ownerSince + Self.stalledSendLimit) }
-        // A deadline already past is one whose action waits for the socket (a keep-alive behind a half-sent
-        // packet, a close waiting for room); waking for it again at once would only spin.
-        return (events, earliest(deadlines.filter { $0 > now }))
-    }
-
-    /// Why a connection with no command running should close, given what its socket reported.
-    private func idleSocketProblem(_ events: Int16, _ socket: TCPSocket) -> String? {
-        if events & (Int16(POLLERR) | Int16(POLLHUP) | Int16(POLLNVAL)) != 0 { return "the socket failed or hung up" }
-        guard events & Int16(POLLIN) != 0 else { return nil }
-        switch socket.peekClosed() {
-        case true?: return "the server closed the connection"
-        // Nothing reads while no channel is open (libssh2 has no public call for it), so unread input would wake
-        // the loop forever; a server rarely speaks unasked, and the next command simply reconnects.
-        case false?: return "the server sent data while no command was running"
-        case nil: return nil
-        }
-    }
-
-    private func earliest(_ instants: [ContinuousClock.Instant]) -> ContinuousClock.Instant? {
-        instants.min()
-    }
-
-    // MARK: Failing and closing
-
-    /// Takes no new work; running commands finish, waiting ones go to a fresh connection.
-    private func retire(_ code: SSHError.Code.Backing, _ reason: String, libssh2: LibSSH2Failure? = nil) {
-        retiring = true
-        pending += connection.stopAccepting()
-        failPending(
-            SSHError(
-                code, "the connection to \(target) takes no more commands: \(reason)", libssh2: libssh2,
-                retryOnFreshConnection: true))
-    }
-
-    private func failConnection(_ failure: LibSSH2Failure) {
-        logger.warning(
-            "SSH connection lost",
-            metadata: [SSHLoggingKeys.libssh2Code: "\(failure.code)", SSHLoggingKeys.error: "\(failure.message)"])
-        for operation in operations where operation.isAwaited {
-            let sent = operation.commandSent
-            operation.abort(
-                SSHError(
-                    .connectionLost,
-                    "the connection to \(target) broke "
-                        + (sent ? "while the command ran" : "before the command was sent"),
-                    libssh2: failure, retryOnFreshConnection: !sent))
-        }
-        failPending(
-            SSHError(
-                .connectionLost, "the connection to \(target) broke before the command was sent", libssh2: failure,
-                retryOnFreshConnection: true))
-        teardown(graceful: false)
-    }
-
-    private func failPending(_ error: SSHError) {
-        for request in pending { request.finish(.failure(error)) }
-        pending = []
-    }
-
-    private func closeError(_ request: SSHConnection.CloseRequest) -> SSHError {
-        switch request {
-        case .shutdown: SSHError(.shutDown, "the SSH connection pool was shut down")
-        case .retire:
-            SSHError(
-                .connectionLost, "the connection to \(target) was closed before the command was sent",
-                retryOnFreshConnection: true)
-        }
-    }
-
-    private func teardown(graceful: Bool) {
-        guard let session else { return }
-        if graceful, owner == nil, !session.outboundBlocked { session.disconnect() }
-        session.socket.shutdownBothWays()
-        for operation in operations where operation.isAwaited {
-            operation.abort(SSHError(.connectionLost, "the connection to \(target) was closed"))
-        }
-        operations.removeAll()
-        owner = nil
-        ownerSince = nil
-        self.session = nil
-    }
-
-    private func finish() {
-        pending += connection.stopAccepting(connectFailure: connectFailure)
-        failPending(connectFailure ?? closeError(.retire))
-        teardown(graceful: false)
-        if established {
-            statistics.connectionClosed()
-            logger.debug("SSH connection closed")
-        }
-        connection.loopFinished()
     }
 }
