@@ -33,10 +33,12 @@ enum NotificationQueue {
         /// The bell's text and where to ring it (the environment's connection, as JSON).
         var bellText: String?
         var environment: String?
+        /// Set for a notice that cannot be attempted at all: the row is written as failed, with this reason.
+        var failedReason: String? = nil
     }
 
     /// Queues a notification unless one exists for the same session, event kind and channel; returns whether it
-    /// was queued.
+    /// was queued (for a notice with a `failedReason`: whether it was recorded now, so it is audited once).
     @discardableResult
     static func enqueue(_ n: Enqueued, on connection: PostgresConnection) async throws -> Bool {
         let identity = PendingNotification.identity(sessionID: n.sessionID, eventKind: n.eventKind, channel: n.channel)
@@ -46,9 +48,10 @@ enum NotificationQueue {
                 notification_id, session_id, event_kind, channel, request_id, org_id, environment_id, language,
                 recipient_odoo_user_id, recipient_login, recipient_display_name, recipient_email, notified_event_id,
                 notified_event_type, source_topic, source_partition, source_offset, source_key, source_payload,
-                message_id, subject, body_text, body_html, bell_text, environment)
+                message_id, subject, body_text, body_html, bell_text, environment, status, last_error, failed_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,
-                $22, $23, $24, $25)
+                $22, $23, $24, $25, CASE WHEN $26::text IS NULL THEN 'pending' ELSE 'failed' END, $26::text,
+                CASE WHEN $26::text IS NULL THEN NULL ELSE now() END)
             ON CONFLICT DO NOTHING
             """,
             parameters: [
@@ -56,7 +59,7 @@ enum NotificationQueue {
                 n.language.rawValue, n.recipient.odooUserId, n.recipient.login, n.recipient.displayName,
                 n.recipientEmail, n.notifiedEventID, n.notifiedEventType, n.sourceTopic, n.sourcePartition,
                 n.sourceOffset, n.sourceKey, n.sourcePayload, n.messageID, n.subject, n.bodyText, n.bodyHTML,
-                n.bellText, n.environment,
+                n.bellText, n.environment, n.failedReason,
             ]
         ).affectedRows == 1
     }

@@ -97,17 +97,6 @@ public struct NotifierHandler: MessageHandler {
                     ? "no_email: the Odoo user has no e-mail address"
                     : channel == .bell && session.environment == nil
                         ? "no_environment: the session's approval, which names the server, was not seen" : nil
-                if let undeliverable {
-                    // Audited like any notice given up on, without an attempt.
-                    let failed = NotificationFailed(
-                        requestId: session.requestID, orgId: session.orgID, environmentId: session.environmentID,
-                        sessionId: sessionID, channel: channel, language: language, recipient: recipient,
-                        notifiedEventId: event.attributes.id, notifiedEventType: event.type.rawValue, attempts: 0,
-                        reason: undeliverable)
-                    try await transaction.publish(failed, id: "notifier:failed:\(identity)")
-                    outcome.append((channel, String(undeliverable.prefix { $0 != ":" })))
-                    continue
-                }
                 let queued = try await NotificationQueue.enqueue(
                     .init(
                         sessionID: sessionID, eventKind: notice.identityKind, channel: channel,
@@ -122,8 +111,24 @@ public struct NotifierHandler: MessageHandler {
                         bellText: channel == .bell ? rendered.bell : nil,
                         environment: channel == .bell
                             ? session.environment.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-                            : nil),
+                            : nil,
+                        failedReason: undeliverable),
                     on: transaction.connection)
+                if let undeliverable {
+                    // Audited like any notice given up on, without an attempt, and only the first time: the row
+                    // written as failed is the guard against an event delivered again under another id.
+                    if queued {
+                        try await transaction.publish(
+                            NotificationFailed(
+                                requestId: session.requestID, orgId: session.orgID,
+                                environmentId: session.environmentID, sessionId: sessionID, channel: channel,
+                                language: language, recipient: recipient, notifiedEventId: event.attributes.id,
+                                notifiedEventType: event.type.rawValue, attempts: 0, reason: undeliverable),
+                            id: "notifier:failed:\(identity)")
+                    }
+                    outcome.append((channel, String(undeliverable.prefix { $0 != ":" })))
+                    continue
+                }
                 outcome.append((channel, queued ? nil : "already_queued"))
             }
         }
