@@ -30,9 +30,9 @@ enum NotificationQueue {
         var subject: String
         var bodyText: String
         var bodyHTML: String?
-        /// The bell's text and where to ring it (the environment's connection, as JSON).
+        /// The bell's text and where to ring it.
         var bellText: String?
-        var environment: String?
+        var environment: EnvironmentSnapshot?
         /// Set for a notice that cannot be attempted at all: the row is written as failed, with this reason.
         var failedReason: String? = nil
     }
@@ -59,7 +59,7 @@ enum NotificationQueue {
                 n.language.rawValue, n.recipient.odooUserId, n.recipient.login, n.recipient.displayName,
                 n.recipientEmail, n.notifiedEventID, n.notifiedEventType, n.sourceTopic, n.sourcePartition,
                 n.sourceOffset, n.sourceKey, n.sourcePayload, n.messageID, n.subject, n.bodyText, n.bodyHTML,
-                n.bellText, n.environment, n.failedReason,
+                n.bellText, try n.environment.map { try PostgresJSON(encoding: $0) }, n.failedReason,
             ]
         ).affectedRows == 1
     }
@@ -101,8 +101,8 @@ enum NotificationQueue {
                 messageID: try row.decode("message_id"), subject: try row.decode("subject"),
                 bodyText: try row.decode("body_text"), bodyHTML: try row.decode("body_html"),
                 bellText: try row.decode("bell_text"),
-                environment: try row.decode("environment", as: String?.self).flatMap {
-                    try? JSONDecoder().decode(EnvironmentSnapshot.self, from: Data($0.utf8))
+                environment: try row.decode("environment", as: PostgresJSON?.self).flatMap {
+                    try? $0.decode(EnvironmentSnapshot.self)
                 },
                 attempts: try row.decode("attempts"))
         }

@@ -109,9 +109,7 @@ public struct NotifierHandler: MessageHandler {
                         messageID: PendingNotification.messageID(for: identity, domain: sender.domain),
                         subject: rendered.subject, bodyText: rendered.text, bodyHTML: rendered.html,
                         bellText: channel == .bell ? rendered.bell : nil,
-                        environment: channel == .bell
-                            ? session.environment.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-                            : nil,
+                        environment: channel == .bell ? session.environment : nil,
                         failedReason: undeliverable),
                     on: transaction.connection)
                 if let undeliverable {

@@ -85,13 +85,13 @@ public enum NotifierMigrations {
             version: 2, name: "end-of-session notices, the bell, and the user's own language",
             sql: """
                 ALTER TABLE notifier_sessions
-                    ADD COLUMN environment text,
+                    ADD COLUMN environment jsonb,
                     ADD COLUMN target_language text,
                     ADD COLUMN redeemed_at timestamptz,
                     ADD COLUMN browser_ip text;
                 ALTER TABLE notifications
                     ALTER COLUMN recipient_email DROP NOT NULL,
-                    ADD COLUMN environment text,
+                    ADD COLUMN environment jsonb,
                     ADD COLUMN bell_text text;
                 -- Sessions redeemed before this migration: their redeem's notice is the proof, so their end is told
                 -- as an end, not as a session never used. (Stop notifiers of the previous release before migrating:

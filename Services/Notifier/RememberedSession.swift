@@ -39,7 +39,7 @@ struct RememberedSession: Sendable {
             approved.sessionId, approved.requestId, approved.orgId, approved.environmentId, approved.actor.email,
             approved.notifications.channels.contains(.email), approved.notifications.channels.contains(.bell),
             approved.notifications.language.rawValue, approved.reason, approved.maxSessionDurationSeconds,
-            String(decoding: try JSONEncoder().encode(approved.environment), as: UTF8.self))
+            try PostgresJSON(encoding: approved.environment))
     }
 
     /// From the issued link: who the target turned out to be, and when the session will end.
@@ -78,8 +78,8 @@ struct RememberedSession: Sendable {
                 displayName: try row.decode("target_display_name"), email: try row.decode("target_email"),
                 language: try row.decode("target_language"))
         }
-        let environment = try row.decode("environment", as: String?.self).flatMap {
-            try? JSONDecoder().decode(EnvironmentSnapshot.self, from: Data($0.utf8))
+        let environment = try row.decode("environment", as: PostgresJSON?.self).flatMap {
+            try? $0.decode(EnvironmentSnapshot.self)
         }
         let language: String = try row.decode("language")
         return RememberedSession(

@@ -53,38 +53,39 @@ struct InjectorStandIn {
         else { throw InjectorTestError("CONNECTAS_ODOO_URL or the -c of CONNECTAS_ODOO_COMMAND is missing") }
 
         let database = "inj_" + UUID().uuidString.prefix(8).lowercased()
-        let seed = [
-            "python3", (command[0] as NSString).deletingLastPathComponent + "/seed.py", "init", "-c", conf, "-d",
-            database,
-        ] + (withMail ? [] : ["--without-mail"])
-        let result = try await pool.exec(
-            on: SSHTarget(
-                host: server.host, port: server.port, user: server.user, hostKeyFingerprint: server.hostKeyFingerprint),
-            credentials: .privateKeyFile(keyFile), command: seed.map(OdooCommandLine.quote).joined(separator: " "),
-            stdin: try JSONEncoder().encode(users), timeout: .seconds(30))
-        guard result.succeeded else {
-            throw InjectorTestError("seed.py failed: \(String(decoding: result.stderr, as: UTF8.self))")
-        }
+        let created = try await Self.seed(
+            ["init", "-c", conf, "-d", database] + (withMail ? [] : ["--without-mail"]), stdin: JSONEncoder().encode(users),
+            server: server, keyFile: keyFile, command: command, pool: pool)
         return InjectorStandIn(
             server: server, keyFile: keyFile, command: command, checkURL: checkURL, database: database,
-            userIds: try JSONDecoder().decode([String: Int].self, from: result.stdout))
+            userIds: try JSONDecoder().decode([String: Int].self, from: created))
     }
 
     /// The user's bell notifications as the stand-in's Discuss holds them, oldest first.
     func inbox(of login: String, pool: SSHConnectionPool) async throws -> [InboxMessage] {
         let conf = command.firstIndex(of: "-c").map { command[$0 + 1] } ?? ""
+        let listed = try await Self.seed(
+            ["inbox", "-c", conf, "-d", database, "--login", login], stdin: Data(), server: server, keyFile: keyFile,
+            command: command, pool: pool)
+        return try JSONDecoder().decode([InboxMessage].self, from: listed)
+    }
+
+    /// Runs the stand-in's seed.py (beside its odoo-bin) on the SSH target, as its user; its standard output.
+    private static func seed(
+        _ arguments: [String], stdin: Data, server: ServerEndpoint, keyFile: String, command: [String],
+        pool: SSHConnectionPool
+    ) async throws -> Data {
         let script = (command[0] as NSString).deletingLastPathComponent + "/seed.py"
         let result = try await pool.exec(
             on: SSHTarget(
                 host: server.host, port: server.port, user: server.user, hostKeyFingerprint: server.hostKeyFingerprint),
             credentials: .privateKeyFile(keyFile),
-            command: ["python3", script, "inbox", "-c", conf, "-d", database, "--login", login]
-                .map(OdooCommandLine.quote).joined(separator: " "),
-            stdin: Data(), timeout: .seconds(30))
+            command: (["python3", script] + arguments).map(OdooCommandLine.quote).joined(separator: " "),
+            stdin: stdin, timeout: .seconds(30))
         guard result.succeeded else {
-            throw InjectorTestError("seed.py inbox failed: \(String(decoding: result.stderr, as: UTF8.self))")
+            throw InjectorTestError("seed.py \(arguments[0]) failed: \(String(decoding: result.stderr, as: UTF8.self))")
         }
-        return try JSONDecoder().decode([InboxMessage].self, from: result.stdout)
+        return result.stdout
     }
 
     struct InboxMessage: Decodable {
